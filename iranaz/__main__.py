@@ -1,0 +1,42 @@
+"""Command line: ``python -m iranaz validate`` checks the tables, ``clean`` regenerates the cleaned corpus."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import build, corpus, paths, validate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m iranaz", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="validate the data package; exit 1 and list every problem if any rule is broken")
+    v.add_argument("--data", type=Path, default=paths.DATA, help="data directory (default: the project's data/)")
+    sub.add_parser("clean", help="regenerate data/sources/clean/ from the raw captures")
+    sub.add_parser("cache-guard", help="clear the notebook execution cache if the data or the package changed since the last build")
+    args = parser.parse_args(argv)
+
+    if args.command == "validate":
+        problems = validate.validate(args.data)
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            print(f"{len(problems)} problem(s): the data package is not valid.", file=sys.stderr)
+            return 1
+        print(f"{args.data / 'datapackage.json'}: valid.")
+        return 0
+    if args.command == "clean":
+        for p in corpus.write_clean_corpus():
+            print(p.relative_to(paths.ROOT))
+        return 0
+    if args.command == "cache-guard":
+        cleared = build.guard_execution_cache()
+        print("inputs changed: execution cache cleared" if cleared else "inputs unchanged: execution cache kept")
+        return 0
+    return 2  # unreachable: argparse requires a command
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""The numbers and names each chapter's prose quotes, computed from the tables.
+
+A chapter calls one function here and glues every value with :func:`glue_facts`, so no
+number in the text is ever typed by hand and each is tested here, not in a notebook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import measures
+from .tables import Tables
+
+THAW_SOURCES = ["commonspace-2014-04-09", "almonitor-2014-04-11"]
+THAW_VISIT = "E001"
+
+
+def _join(words: list[str]) -> str:
+    """'a', 'a; and b', 'a; b; and c' (items may contain 'and' themselves)."""
+    words = list(words)
+    return words[0] if len(words) == 1 else "; ".join(words[:-1]) + "; and " + words[-1]
+
+
+def overview(t: Tables) -> dict[str, Any]:
+    """Facts for the introduction: size and span of the data."""
+    ev = t.events
+    idx = measures.cooperation_index(ev, by="year")
+    return {
+        "n_events": len(ev),
+        "n_bilateral": int(ev["bilateral"].sum()),
+        "n_sources": len(t.sources),
+        "n_seed_sources": int((t.sources["raw_file"] != "").sum()),
+        "n_outlets": int(t.sources["outlet"].replace("", pd.NA).nunique()),
+        "n_actors": int(pd.concat([ev["actor1"], ev["actor2"]]).nunique()),
+        "n_periods": len(t.periods),
+        "n_quotes": int((t.evidence["quote"] != "").sum()),
+        "n_background": int((ev["reported_as"] == "background").sum()),
+        "first_year": int(ev["date"].dt.year.min()),
+        "last_year": int(ev["date"].dt.year.max()),
+        "n_years_with_events": int(idx["year"].nunique()),
+        "overall_index": float(measures.cooperation_index(ev.assign(all="all"), by="all")["index"].iloc[0]),
+        "max_events_one_day": int(ev[ev["date_precision"] == "day"].groupby("date").size().max()),
+        "goldstein_min": float(t.cameo_codes["goldstein"].astype(float).min()),
+        "goldstein_max": float(t.cameo_codes["goldstein"].astype(float).max()),
+    }
+
+
+def thaw_2014(t: Tables) -> dict[str, Any]:
+    """Facts for the chapter on the 2014 thaw."""
+    ev = t.events
+    y2014 = measures.in_period(ev, "p2014")
+    visit = ev.set_index("event_id").loc[THAW_VISIT]
+    on_visit_day = y2014[y2014["date"] == visit["date"]]
+    signed = on_visit_day[on_visit_day["cameo_code"] == "057"]
+    cov = measures.coverage(t, THAW_SOURCES)
+    summary = measures.coverage_summary(cov).set_index("source_id")
+    reported = cov[cov["reporting"] != "not reported"]
+    bg_before = ev[(ev["date"] < pd.Timestamp("2014-01-01"))]
+    idx = measures.cooperation_index(y2014).iloc[0]
+    conflict = y2014[y2014["goldstein"] < 0]
+    published = t.sources.set_index("source_id")["published"]
+    signed_domains = t.event_domains[t.event_domains["event_id"].isin(signed["event_id"])].merge(t.domains, on="domain")
+    recalled = cov[(cov["reporting"] == "background")]["event_id"].unique()
+    return {
+        "visit_date": measures.date_label(visit["date"], visit["date_precision"]),
+        "days_between_articles": int((published[THAW_SOURCES[1]] - published[THAW_SOURCES[0]]).days),
+        "visit_corroboration": int(visit["corroboration"]),
+        "n_events_2014": len(y2014),
+        "n_events_visit_day": len(on_visit_day),
+        "n_agreements": len(signed),
+        "agreement_subjects": _join(sorted(signed["subject"].tolist())),
+        "n_agreement_domains": int(signed_domains["domain"].nunique()),
+        "agreement_domains": _join(sorted(signed_domains["label"].str.lower().unique())),
+        "n_recalled_background": len(recalled),
+        "n_coverage_events": int(cov["event_id"].nunique()),
+        "n_almonitor": int(summary.loc["almonitor-2014-04-11", ["first-hand", "background"]].sum()),
+        "n_almonitor_background": int(summary.loc["almonitor-2014-04-11", "background"]),
+        "n_commonspace": int(summary.loc["commonspace-2014-04-09", ["first-hand", "background"]].sum()),
+        "n_shared": measures.shared_events(cov),
+        "n_only_almonitor": int((reported.groupby("event_id")["source_id"].agg(set) == {"almonitor-2014-04-11"}).sum()),
+        "n_background_before_2014": len(bg_before),
+        "index_2014": float(idx["index"]),
+        "n_bilateral_2014": int(idx["n_events"]),
+        "n_conflict_2014": len(conflict),
+    }
+
+
+def glue_facts(facts: dict[str, Any]) -> None:
+    """Glue each fact for the prose: numbers for ``{glue:text}``, strings for ``{glue:md}``."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, value in facts.items():
+        glue(key, Markdown(value) if isinstance(value, str) else value, display=False)

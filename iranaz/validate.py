@@ -1,0 +1,262 @@
+"""One entry point that decides whether the tables may be used.
+
+It runs the Frictionless validation of ``datapackage.json`` (types, constraints, primary
+and foreign keys) and then the rules a schema cannot express: quotes found verbatim in
+their source, dates not after the articles reporting them, every event in a period, with
+evidence and a domain, no duplicate events, name variants attested where they claim to be.
+
+Every problem names the file, the row (the line of the CSV file; the header is line 1),
+the column and the rule, so a broken table is fixed in one pass, and
+:func:`check` raises rather than letting a chapter draw a wrong chart.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import corpus, paths
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule at one place."""
+
+    file: str
+    row: int | None
+    column: str | None
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", row {self.row}" if self.row is not None else "")
+        where += f", column '{self.column}'" if self.column else ""
+        return f"{where}: [{self.rule}] {self.message}"
+
+
+class DataError(ValueError):
+    """Raised when the tables break a rule; lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n".join(f"  - {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the data:\n{shown}{more}")
+
+
+# Foreign keys whose failures get a rule name of their own.
+FK_RULES = {
+    ("events", "actor1"): "unknown-actor",
+    ("events", "actor2"): "unknown-actor",
+    ("actor_names", "actor_id"): "unknown-actor",
+    ("events", "cameo_code"): "unknown-cameo-code",
+    ("evidence", "source_id"): "unknown-source",
+    ("evidence", "event_id"): "unknown-event",
+    ("event_domains", "event_id"): "unknown-event",
+    ("event_domains", "domain"): "unknown-domain",
+}
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]] | None:
+    """Header and rows of a CSV already checked for encoding; None if it can't be read."""
+    text = path.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def _structure(path: Path, fields: list[str]) -> list[Problem]:
+    """Encoding, byte-order mark and header: what must hold before any row can be read."""
+    name = _rel(path)
+    if not path.exists():
+        return [Problem(name, None, None, "missing-file", "file listed in datapackage.json does not exist")]
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return [Problem(name, 1, None, "encoding", "file starts with a UTF-8 byte-order mark; save as UTF-8 without BOM")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return [Problem(name, line, None, "encoding", f"byte {data[e.start]:#04x} at offset {e.start} is not UTF-8; save the file as UTF-8")]
+    header = next(csv.reader(io.StringIO(data.decode("utf-8"), newline="")), [])
+    problems = []
+    for col in fields:
+        if col not in header:
+            problems.append(Problem(name, 1, col, "missing-column", f"column '{col}' is required by datapackage.json but absent"))
+    for col in header:
+        if col not in fields:
+            problems.append(Problem(name, 1, col, "extra-column", f"column '{col}' is not described in datapackage.json"))
+    if not problems and header != fields:
+        problems.append(Problem(name, 1, None, "column-order", f"columns must be in the order {fields}"))
+    return problems
+
+
+def _frictionless(package_path: Path, skip: set[str]) -> list[Problem]:
+    """Frictionless validation of types, constraints and keys, as Problems."""
+    from frictionless import Package, system
+
+    problems = []
+    with system.use_context(trusted=True):
+        package = Package(str(package_path))
+        report = package.validate()
+    for task in report.tasks:
+        resource = task.name
+        file = _rel(package_path.parent / f"{resource}.csv")
+        if file in skip:
+            continue
+        for err in task.errors:
+            col = getattr(err, "field_name", None)
+            row = getattr(err, "row_number", None)
+            rule = err.type
+            if rule == "foreign-key":
+                cols = getattr(err, "field_names", None) or []
+                col = cols[0] if cols else col
+                rule = FK_RULES.get((resource, col), "unknown-reference")
+            problems.append(Problem(file, row, col, rule, err.message))
+    return problems
+
+
+def validate(data_dir: Path | None = None) -> list[Problem]:
+    """Every problem in the tables under ``data_dir`` (default: the project's ``data/``)."""
+    data_dir = Path(data_dir or paths.DATA)
+    package_path = data_dir / "datapackage.json"
+    package = json.loads(package_path.read_text(encoding="utf-8"))
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    for res in package["resources"]:
+        path = data_dir / res["path"]
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        found = _structure(path, fields)
+        if found:
+            broken.add(_rel(path))
+            problems += found
+    problems += _frictionless(package_path, broken)
+    if broken:
+        return problems  # rules below need every table readable
+    problems += _rules(data_dir)
+    return problems
+
+
+def _rules(data_dir: Path) -> list[Problem]:
+    """The rules a schema cannot express."""
+    import pandas as pd
+
+    t = {}
+    for name in ("sources", "actors", "actor_names", "periods", "events", "event_domains", "evidence", "excluded_mentions"):
+        header, rows = _read_rows(data_dir / f"{name}.csv")
+        t[name] = rows
+    f = {name: _rel(data_dir / f"{name}.csv") for name in t}
+    problems: list[Problem] = []
+
+    def row_no(i: int) -> int:
+        return i + 2  # header is line 1
+
+    sources = {r["source_id"]: r for r in t["sources"]}
+    raw_dir, clean_dir = data_dir / "sources" / "raw", data_dir / "sources" / "clean"
+
+    # Seed sources: raw capture present, stored clean text equal to what cleaning produces.
+    texts: dict[str, str] = {}
+    for i, s in enumerate(t["sources"]):
+        if not s["raw_file"]:
+            continue
+        raw = raw_dir / s["raw_file"]
+        clean = clean_dir / f"{s['source_id']}.txt"
+        if not raw.exists():
+            problems.append(Problem(f["sources"], row_no(i), "raw_file", "missing-raw-file", f"{_rel(raw)} does not exist"))
+            continue
+        if not clean.exists():
+            problems.append(Problem(f["sources"], row_no(i), "source_id", "missing-clean-text", f"{_rel(clean)} does not exist; run `python -m iranaz clean`"))
+            continue
+        digest = hashlib.sha256(raw.read_bytes()).hexdigest()
+        if s["raw_sha256"] and digest != s["raw_sha256"]:
+            problems.append(Problem(f["sources"], row_no(i), "raw_sha256", "raw-hash-mismatch", f"{_rel(raw)} has SHA-256 {digest[:12]}…, not the recorded {s['raw_sha256'][:12]}…: the capture was altered"))
+        expected = corpus.clean_text(raw.read_text(encoding="utf-8"), s["title"], s["author"])
+        texts[s["source_id"]] = clean.read_text(encoding="utf-8")
+        if texts[s["source_id"]] != expected:
+            problems.append(Problem(f["sources"], row_no(i), "source_id", "stale-clean-text", f"{_rel(clean)} differs from cleaning its raw capture; run `python -m iranaz clean`"))
+        if s["republishes"] == s["source_id"]:
+            problems.append(Problem(f["sources"], row_no(i), "republishes", "self-reprint", "a source cannot reprint itself"))
+
+    # Evidence: seed quotes verbatim; no copied text from other sources.
+    cited: set[str] = set()
+    evidence_by_event: dict[str, list[dict[str, str]]] = {}
+    for i, ev in enumerate(t["evidence"]):
+        cited.add(ev["source_id"])
+        evidence_by_event.setdefault(ev["event_id"], []).append(ev)
+        sid, quote = ev["source_id"], ev["quote"]
+        if sid in texts:
+            if not quote:
+                problems.append(Problem(f["evidence"], row_no(i), "quote", "missing-quote", f"evidence from seed source {sid} needs a verbatim quote"))
+            elif quote not in texts[sid]:
+                problems.append(Problem(f["evidence"], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {sid}: {quote[:80]!r}"))
+        elif sid in sources and quote:
+            problems.append(Problem(f["evidence"], row_no(i), "quote", "quote-from-non-seed", f"{sid} is not a stored seed text: summarise it in our own words, leave quote empty"))
+
+    for i, s in enumerate(t["sources"]):
+        if s["source_id"] not in cited:
+            problems.append(Problem(f["sources"], row_no(i), "source_id", "unused-source", f"source {s['source_id']} is cited by no evidence row"))
+
+    for i, x in enumerate(t["excluded_mentions"]):
+        if x["source_id"] in texts and x["quote"] not in texts[x["source_id"]]:
+            problems.append(Problem(f["excluded_mentions"], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {x['source_id']}"))
+
+    # Actor name variants: one spelling, one actor; attested where claimed.
+    seen: dict[str, int] = {}
+    for i, a in enumerate(t["actor_names"]):
+        key = a["name_variant"].casefold()
+        if key in seen:
+            problems.append(Problem(f["actor_names"], row_no(i), "name_variant", "ambiguous-variant", f"'{a['name_variant']}' already listed at row {seen[key]}"))
+        seen.setdefault(key, row_no(i))
+        if a["attested_in"] in texts and a["name_variant"] not in texts[a["attested_in"]]:
+            problems.append(Problem(f["actor_names"], row_no(i), "attested_in", "variant-not-attested", f"'{a['name_variant']}' does not occur in the cleaned text of {a['attested_in']}"))
+
+    # Events: dates, periods, evidence, domains, duplicates.
+    periods = [(pd.Timestamp(p["start"]), pd.Timestamp(p["end"]), p["period_id"]) for p in t["periods"]]
+    domains_of: dict[str, int] = {}
+    for d in t["event_domains"]:
+        domains_of[d["event_id"]] = domains_of.get(d["event_id"], 0) + 1
+    keys: dict[tuple[str, ...], str] = {}
+    for i, e in enumerate(t["events"]):
+        eid = e["event_id"]
+        try:
+            date = pd.Timestamp(e["date"])
+        except (ValueError, TypeError):
+            continue  # reported by Frictionless as a type error
+        if not any(start <= date <= end for start, end, _ in periods):
+            problems.append(Problem(f["events"], row_no(i), "date", "date-outside-periods", f"{e['date']} is in no period of periods.csv"))
+        evs = evidence_by_event.get(eid, [])
+        if not evs:
+            problems.append(Problem(f["events"], row_no(i), "event_id", "missing-evidence", f"event {eid} is cited by no evidence row"))
+        for ev in evs:
+            pub = sources.get(ev["source_id"], {}).get("published")
+            if pub and date > pd.Timestamp(pub):
+                problems.append(Problem(f["events"], row_no(i), "date", "date-after-source", f"{e['date']} is after {ev['source_id']}, published {pub}, which reports it"))
+        if not domains_of.get(eid):
+            problems.append(Problem(f["events"], row_no(i), "event_id", "missing-domain", f"event {eid} has no row in event_domains.csv"))
+        if e["date_alt"] and e["date_alt"] == e["date"]:
+            problems.append(Problem(f["events"], row_no(i), "date_alt", "date-alt-equal", "date_alt repeats date"))
+        key = (e["date"], e["actor1"], e["actor2"], e["cameo_code"], e["subject"].casefold())
+        if key in keys:
+            problems.append(Problem(f["events"], row_no(i), "event_id", "duplicate-event", f"{eid} has the same date, actors, code and subject as {keys[key]}; merge them or set 'subject' to tell them apart"))
+        keys.setdefault(key, eid)
+        if e["actor1"] == e["actor2"]:
+            problems.append(Problem(f["events"], row_no(i), "actor2", "same-actors", "actor1 and actor2 are the same actor"))
+    return problems
+
+
+def check(data_dir: Path | None = None) -> None:
+    """Raise :class:`DataError` listing every problem, or return quietly."""
+    problems = validate(data_dir)
+    if problems:
+        raise DataError(problems)

@@ -1,0 +1,200 @@
+"""The validator names file, row, column and rule for each kind of broken input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iranaz import tables, validate
+from iranaz.validate import Problem
+
+from .conftest import edit_csv, read_rows, row_of, write_rows
+
+
+def problems(data: Path) -> list[Problem]:
+    return validate.validate(data)
+
+
+def only(found: list[Problem], rule: str) -> list[Problem]:
+    return [p for p in found if p.rule == rule]
+
+
+def test_project_data_is_valid():
+    assert validate.validate() == []
+
+
+def test_bad_date_is_a_type_error_at_its_cell(data_copy):
+    events = data_copy / "events.csv"
+    line = row_of(events, "event_id", "E030")
+    edit_csv(events, lambda rows: [r.update(date="2022-02-30") if r["event_id"] == "E030" else None for r in rows] and None)
+    [p] = only(problems(data_copy), "type-error")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "date")
+
+
+def test_unknown_actor(data_copy):
+    events = data_copy / "events.csv"
+    line = row_of(events, "event_id", "E002")
+    edit_csv(events, lambda rows: [r.update(actor2="somebody_else") for r in rows if r["event_id"] == "E002"] and None)
+    [p] = only(problems(data_copy), "unknown-actor")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "actor2")
+    assert "somebody_else" in p.message
+
+
+def test_unknown_cameo_code(data_copy):
+    events = data_copy / "events.csv"
+    line = row_of(events, "event_id", "E004")
+    edit_csv(events, lambda rows: [r.update(cameo_code="0999") for r in rows if r["event_id"] == "E004"] and None)
+    [p] = only(problems(data_copy), "unknown-cameo-code")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "cameo_code")
+
+
+def test_cameo_code_with_lost_leading_zero_is_caught(data_copy):
+    # What a spreadsheet does to "042": it becomes 42, which is not a code.
+    edit_csv(data_copy / "events.csv", lambda rows: [r.update(cameo_code="42") for r in rows if r["event_id"] == "E001"] and None)
+    assert only(problems(data_copy), "unknown-cameo-code")
+
+
+def test_event_without_evidence(data_copy):
+    line = row_of(data_copy / "events.csv", "event_id", "E010")
+    edit_csv(data_copy / "evidence.csv", lambda rows: [r for r in rows if r["event_id"] != "E010"])
+    [p] = only(problems(data_copy), "missing-evidence")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "event_id")
+
+
+def test_quote_not_in_source(data_copy):
+    evidence = data_copy / "evidence.csv"
+    header, rows = read_rows(evidence)
+    i = next(i for i, r in enumerate(rows) if r["event_id"] == "E030")
+    rows[i]["quote"] = rows[i]["quote"].replace("Wednesday", "Thursday")
+    write_rows(evidence, header, rows)
+    [p] = only(problems(data_copy), "quote-not-in-source")
+    assert (Path(p.file).name, p.row, p.column) == ("evidence.csv", i + 2, "quote")
+    assert "irandaily-2022-01-28" in p.message
+
+
+def test_duplicate_event_id(data_copy):
+    events = data_copy / "events.csv"
+    header, rows = read_rows(events)
+    rows.append(dict(rows[0]))
+    write_rows(events, header, rows)
+    found = problems(data_copy)
+    assert any(p.rule == "primary-key" and Path(p.file).name == "events.csv" and p.row == len(rows) + 1 for p in found), found
+
+
+def test_same_event_twice_under_two_ids(data_copy):
+    events = data_copy / "events.csv"
+    header, rows = read_rows(events)
+    copy = dict(next(r for r in rows if r["event_id"] == "E030"), event_id="E999")
+    rows.append(copy)
+    write_rows(events, header, rows)
+    edit_csv(data_copy / "evidence.csv", lambda ev: ev + [dict(next(r for r in ev if r["event_id"] == "E030"), event_id="E999")])
+    edit_csv(data_copy / "event_domains.csv", lambda d: d + [{"event_id": "E999", "domain": "security"}])
+    [p] = only(problems(data_copy), "duplicate-event")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", len(rows) + 1, "event_id")
+    assert "E030" in p.message
+
+
+def test_date_after_the_article_reporting_it(data_copy):
+    events = data_copy / "events.csv"
+    line = row_of(events, "event_id", "E030")
+    edit_csv(events, lambda rows: [r.update(date="2022-01-29") for r in rows if r["event_id"] == "E030"] and None)
+    [p] = only(problems(data_copy), "date-after-source")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "date")
+    assert "irandaily-2022-01-28" in p.message
+
+
+def test_date_outside_every_period(data_copy):
+    edit_csv(data_copy / "events.csv", lambda rows: [r.update(date="2009-05-01") for r in rows if r["event_id"] == "E014"] and None)
+    assert [p.column for p in only(problems(data_copy), "date-outside-periods")] == ["date"]
+
+
+def test_byte_order_mark(data_copy):
+    events = data_copy / "events.csv"
+    events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes())
+    [p] = only(problems(data_copy), "encoding")
+    assert (Path(p.file).name, p.row) == ("events.csv", 1)
+    assert "byte-order mark" in p.message
+
+
+def test_wrong_encoding_names_the_line(data_copy):
+    events = data_copy / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    events.write_bytes(text.encode("cp1252", errors="replace"))  # dashes and curly quotes become single bytes
+    [p] = only(problems(data_copy), "encoding")
+    assert Path(p.file).name == "events.csv"
+    first_non_ascii_line = next(i for i, ln in enumerate(text.split("\n"), start=1) if any(ord(c) > 127 for c in ln))
+    assert p.row == first_non_ascii_line
+
+
+def test_missing_column(data_copy):
+    events = data_copy / "events.csv"
+    header, rows = read_rows(events)
+    write_rows(events, [h for h in header if h != "summary"], rows)
+    [p] = only(problems(data_copy), "missing-column")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", 1, "summary")
+
+
+def test_extra_column(data_copy):
+    events = data_copy / "events.csv"
+    header, rows = read_rows(events)
+    write_rows(events, header + ["goldstein"], [dict(r, goldstein="1.0") for r in rows])
+    [p] = only(problems(data_copy), "extra-column")
+    assert (Path(p.file).name, p.row, p.column) == ("events.csv", 1, "goldstein")
+
+
+def test_quote_copied_from_a_non_seed_source_is_refused(data_copy):
+    edit_csv(
+        data_copy / "sources.csv",
+        lambda rows: rows + [dict({k: "" for k in rows[0]}, source_id="example-2020-01-01", outlet="Example", title="T", published="2020-01-01", url="https://example.org/x", language="en")],
+    )
+    edit_csv(data_copy / "evidence.csv", lambda rows: rows + [{"event_id": "E042", "source_id": "example-2020-01-01", "reporting": "background", "quote": "Copied sentence.", "note": ""}])
+    [p] = only(problems(data_copy), "quote-from-non-seed")
+    assert (Path(p.file).name, p.column) == ("evidence.csv", "quote")
+
+
+def test_unused_source(data_copy):
+    edit_csv(
+        data_copy / "sources.csv",
+        lambda rows: rows + [dict({k: "" for k in rows[0]}, source_id="example-2020-01-01", outlet="Example", title="T", published="2020-01-01", url="https://example.org/x", language="en")],
+    )
+    [p] = only(problems(data_copy), "unused-source")
+    assert (Path(p.file).name, p.column) == ("sources.csv", "source_id")
+
+
+def test_altered_raw_capture_and_stale_clean_text(data_copy):
+    raw = data_copy / "sources" / "raw" / "002_3000bb12742dbcd3.txt"
+    raw.write_bytes(raw.read_bytes().replace(b"Wednesday", b"Tuesday"))
+    rules = {p.rule for p in problems(data_copy)}
+    assert {"raw-hash-mismatch", "stale-clean-text"} <= rules
+
+
+def test_ambiguous_name_variant(data_copy):
+    edit_csv(data_copy / "actor_names.csv", lambda rows: rows + [{"name_variant": "aliev", "actor_id": "heydar_aliyev", "attested_in": ""}])
+    [p] = only(problems(data_copy), "ambiguous-variant")
+    assert p.column == "name_variant"
+
+
+def test_variant_claimed_but_not_in_source(data_copy):
+    edit_csv(data_copy / "actor_names.csv", lambda rows: rows + [{"name_variant": "Alijev", "actor_id": "ilham_aliyev", "attested_in": "almonitor-2014-04-11"}])
+    [p] = only(problems(data_copy), "variant-not-attested")
+    assert p.column == "attested_in"
+
+
+def test_loading_broken_data_raises_with_every_problem(data_copy):
+    edit_csv(data_copy / "events.csv", lambda rows: [r.update(actor1="nobody", cameo_code="0999") for r in rows if r["event_id"] == "E001"] and None)
+    with pytest.raises(validate.DataError) as err:
+        tables.load(data_copy)
+    text = str(err.value)
+    assert "unknown-actor" in text and "unknown-cameo-code" in text and "events.csv" in text
+
+
+def test_cli_fails_loudly(data_copy):
+    edit_csv(data_copy / "events.csv", lambda rows: [r.update(actor1="nobody") for r in rows if r["event_id"] == "E001"] and None)
+    run = subprocess.run([sys.executable, "-m", "iranaz", "validate", "--data", str(data_copy)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "events.csv, row 2, column 'actor1': [unknown-actor]" in run.stderr
+    ok = subprocess.run([sys.executable, "-m", "iranaz", "validate"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
