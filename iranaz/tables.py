@@ -16,6 +16,7 @@ import pandas as pd
 from . import paths, validate
 
 TABLES = (
+    "outlets",
     "sources",
     "actors",
     "actor_names",
@@ -27,6 +28,8 @@ TABLES = (
     "event_domains",
     "evidence",
     "excluded_mentions",
+    "claim_checks",
+    "claim_check_sources",
 )
 
 #: Countries whose actors make an event part of the bilateral relationship.
@@ -35,8 +38,9 @@ DYAD = ("IRN", "AZE")
 
 @dataclass(frozen=True)
 class Tables:
-    """The data package as DataFrames; ``events`` carries the derived columns."""
+    """The data package as DataFrames; ``events`` and ``sources`` carry derived columns."""
 
+    outlets: pd.DataFrame
     sources: pd.DataFrame
     actors: pd.DataFrame
     actor_names: pd.DataFrame
@@ -48,6 +52,8 @@ class Tables:
     event_domains: pd.DataFrame
     evidence: pd.DataFrame
     excluded_mentions: pd.DataFrame
+    claim_checks: pd.DataFrame
+    claim_check_sources: pd.DataFrame
 
 
 def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -59,16 +65,39 @@ def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     }
 
 
-def independent_sources(evidence: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
-    """Per event, the number of distinct independent sources reporting it.
+def origin_of(sources: pd.DataFrame) -> pd.Series:
+    """Per source, who originated its text: the outlet it copies (``origin_id``), else its
+    own outlet; a page reprinting another stored page takes that page's origin; a page of
+    unknown outlet stands for itself."""
+    s = sources.set_index("source_id")
+    own = s["origin_id"].where(s["origin_id"] != "", s["outlet_id"])
+    own = own.where(own != "", "source:" + s.index.to_series())
+    rep = s["republishes"]
+    return own.where(rep == "", rep.map(own))
 
-    A source that reprints another (``republishes``) counts as the original, so a wire
-    story and its reprint are one source, not two.
+
+def independent_sources(evidence: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
+    """Per event, the number of independent originators reporting it (its corroboration).
+
+    Copies of one outlet's text (wire copies, reprints, syndication) count once, as do
+    several pages of one outlet; an advance notice of a planned event corroborates nothing.
     """
-    origin = sources.set_index("source_id")["republishes"]
-    origin = origin.where(origin != "", origin.index.to_series())
-    roots = evidence["source_id"].map(origin)
+    evidence = evidence[evidence["reporting"] != "advance"]
+    roots = evidence["source_id"].map(origin_of(sources))
     return roots.groupby(evidence["event_id"]).nunique()
+
+
+def derive_sources(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``sources`` with its outlet's name, country and type, and the derived ``international``."""
+    outlets = raw["outlets"].set_index("outlet_id")
+    src = raw["sources"].copy()
+    src["outlet"] = src["outlet_id"].map(outlets["name"]).fillna("")
+    src["outlet_country"] = src["outlet_id"].map(outlets["country"]).fillna("")
+    src["outlet_type"] = src["outlet_id"].map(outlets["type"]).fillna("")
+    src["international"] = (src["outlet_country"] != "") & ~src["outlet_country"].isin(DYAD)
+    src["origin"] = src["source_id"].map(origin_of(raw["sources"]))
+    src["published"] = pd.to_datetime(src["published"].replace("", None))
+    return src
 
 
 def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -96,7 +125,7 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ev["n_sources"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].nunique()).fillna(0).astype(int)
     ev["corroboration"] = ev["event_id"].map(independent_sources(evid, raw["sources"])).fillna(0).astype(int)
     ev["reported_as"] = ev["event_id"].map(
-        evid.groupby("event_id")["reporting"].agg(lambda r: "first-hand" if (r == "first-hand").any() else "background")
+        evid.groupby("event_id")["reporting"].agg(lambda r: "first-hand" if (r == "first-hand").any() else "background" if (r == "background").any() else "advance")
     )
     ev["source_ids"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].agg(lambda s: ", ".join(sorted(s))))
     dom = raw["event_domains"].merge(raw["domains"][["domain", "label"]], on="domain")
@@ -111,8 +140,7 @@ def _load(data_dir: str, check: bool) -> Tables:
     raw = read_raw(Path(data_dir))
     out = dict(raw)
     out["events"] = derive_events(raw)
-    for name in ("sources",):
-        out[name] = raw[name].assign(published=lambda d: pd.to_datetime(d["published"].replace("", None)))
+    out["sources"] = derive_sources(raw)
     return Tables(**out)
 
 

@@ -153,7 +153,7 @@ def _rules(data_dir: Path) -> list[Problem]:
     import pandas as pd
 
     t = {}
-    for name in ("sources", "actors", "actor_names", "periods", "events", "event_domains", "evidence", "excluded_mentions"):
+    for name in ("sources", "actors", "actor_names", "periods", "events", "event_domains", "evidence", "excluded_mentions", "claim_checks", "claim_check_sources"):
         header, rows = _read_rows(data_dir / f"{name}.csv")
         t[name] = rows
     f = {name: _rel(data_dir / f"{name}.csv") for name in t}
@@ -203,13 +203,17 @@ def _rules(data_dir: Path) -> list[Problem]:
         elif sid in sources and quote:
             problems.append(Problem(f["evidence"], row_no(i), "quote", "quote-from-non-seed", f"{sid} is not a stored seed text: summarise it in our own words, leave quote empty"))
 
+    cited |= {c["source_id"] for c in t["claim_check_sources"]}
     for i, s in enumerate(t["sources"]):
         if s["source_id"] not in cited:
             problems.append(Problem(f["sources"], row_no(i), "source_id", "unused-source", f"source {s['source_id']} is cited by no evidence row"))
 
-    for i, x in enumerate(t["excluded_mentions"]):
-        if x["source_id"] in texts and x["quote"] not in texts[x["source_id"]]:
-            problems.append(Problem(f["excluded_mentions"], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {x['source_id']}"))
+    for name in ("excluded_mentions", "claim_checks"):
+        for i, x in enumerate(t[name]):
+            if x["source_id"] not in texts:
+                problems.append(Problem(f[name], row_no(i), "source_id", "not-a-seed", f"{x['source_id']} has no stored text to quote"))
+            elif x["quote"] not in texts[x["source_id"]]:
+                problems.append(Problem(f[name], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {x['source_id']}"))
 
     # Actor name variants: one spelling, one actor; attested where claimed.
     seen: dict[str, int] = {}
@@ -240,7 +244,12 @@ def _rules(data_dir: Path) -> list[Problem]:
             problems.append(Problem(f["events"], row_no(i), "event_id", "missing-evidence", f"event {eid} is cited by no evidence row"))
         for ev in evs:
             pub = sources.get(ev["source_id"], {}).get("published")
-            if pub and date > pd.Timestamp(pub):
+            if not pub:
+                continue
+            if ev["reporting"] == "advance":
+                if pd.Timestamp(pub) > date and e["date_precision"] != "before":
+                    problems.append(Problem(f["events"], row_no(i), "date", "advance-after-event", f"{ev['source_id']}, published {pub}, is marked 'advance' but appeared after the event's date {e['date']}"))
+            elif date > pd.Timestamp(pub):
                 problems.append(Problem(f["events"], row_no(i), "date", "date-after-source", f"{e['date']} is after {ev['source_id']}, published {pub}, which reports it"))
         if not domains_of.get(eid):
             problems.append(Problem(f["events"], row_no(i), "event_id", "missing-domain", f"event {eid} has no row in event_domains.csv"))
