@@ -59,10 +59,7 @@ class Tables:
 def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table as strings, exactly as stored (empty cells as '')."""
     data_dir = Path(data_dir or paths.DATA)
-    return {
-        name: pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
-        for name in TABLES
-    }
+    return {name: pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8") for name in TABLES}
 
 
 def origin_of(sources: pd.DataFrame) -> pd.Series:
@@ -104,10 +101,10 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``events`` with codebook, actor, period and evidence columns joined on."""
     ev = raw["events"].copy()
     ev["date"] = pd.to_datetime(ev["date"])
-    codes = raw["cameo_codes"].assign(
-        goldstein=lambda d: d["goldstein"].astype(float), quad_class=lambda d: d["quad_class"].astype(int)
+    codes = raw["cameo_codes"].assign(goldstein=lambda d: d["goldstein"].astype(float), quad_class=lambda d: d["quad_class"].astype(int))
+    ev = ev.merge(
+        codes[["cameo_code", "label", "goldstein", "quad_class"]].rename(columns={"label": "cameo_label"}), on="cameo_code", how="left", validate="many_to_one"
     )
-    ev = ev.merge(codes[["cameo_code", "label", "goldstein", "quad_class"]].rename(columns={"label": "cameo_label"}), on="cameo_code", how="left", validate="many_to_one")
     quads = raw["quad_classes"].assign(quad_class=lambda d: d["quad_class"].astype(int))
     ev = ev.merge(quads[["quad_class", "label"]].rename(columns={"label": "quad_label"}), on="quad_class", how="left")
     actors = raw["actors"].set_index("actor_id")
@@ -125,7 +122,9 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ev["n_sources"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].nunique()).fillna(0).astype(int)
     ev["corroboration"] = ev["event_id"].map(independent_sources(evid, raw["sources"])).fillna(0).astype(int)
     ev["reported_as"] = ev["event_id"].map(
-        evid.groupby("event_id")["reporting"].agg(lambda r: "first-hand" if (r == "first-hand").any() else "background" if (r == "background").any() else "advance")
+        evid.groupby("event_id")["reporting"].agg(
+            lambda r: "first-hand" if (r == "first-hand").any() else "background" if (r == "background").any() else "advance"
+        )
     )
     ev["source_ids"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].agg(lambda s: ", ".join(sorted(s))))
     dom = raw["event_domains"].merge(raw["domains"][["domain", "label"]], on="domain")

@@ -153,7 +153,18 @@ def _rules(data_dir: Path) -> list[Problem]:
     import pandas as pd
 
     t = {}
-    for name in ("sources", "actors", "actor_names", "periods", "events", "event_domains", "evidence", "excluded_mentions", "claim_checks", "claim_check_sources"):
+    for name in (
+        "sources",
+        "actors",
+        "actor_names",
+        "periods",
+        "events",
+        "event_domains",
+        "evidence",
+        "excluded_mentions",
+        "claim_checks",
+        "claim_check_sources",
+    ):
         header, rows = _read_rows(data_dir / f"{name}.csv")
         t[name] = rows
     f = {name: _rel(data_dir / f"{name}.csv") for name in t}
@@ -180,11 +191,27 @@ def _rules(data_dir: Path) -> list[Problem]:
             continue
         digest = hashlib.sha256(raw.read_bytes()).hexdigest()
         if s["raw_sha256"] and digest != s["raw_sha256"]:
-            problems.append(Problem(f["sources"], row_no(i), "raw_sha256", "raw-hash-mismatch", f"{_rel(raw)} has SHA-256 {digest[:12]}…, not the recorded {s['raw_sha256'][:12]}…: the capture was altered"))
+            problems.append(
+                Problem(
+                    f["sources"],
+                    row_no(i),
+                    "raw_sha256",
+                    "raw-hash-mismatch",
+                    f"{_rel(raw)} has SHA-256 {digest[:12]}…, not the recorded {s['raw_sha256'][:12]}…: the capture was altered",
+                )
+            )
         expected = corpus.clean_text(raw.read_text(encoding="utf-8"), s["title"], s["author"])
         texts[s["source_id"]] = clean.read_text(encoding="utf-8")
         if texts[s["source_id"]] != expected:
-            problems.append(Problem(f["sources"], row_no(i), "source_id", "stale-clean-text", f"{_rel(clean)} differs from cleaning its raw capture; run `python -m iranaz clean`"))
+            problems.append(
+                Problem(
+                    f["sources"],
+                    row_no(i),
+                    "source_id",
+                    "stale-clean-text",
+                    f"{_rel(clean)} differs from cleaning its raw capture; run `python -m iranaz clean`",
+                )
+            )
         if s["republishes"] == s["source_id"]:
             problems.append(Problem(f["sources"], row_no(i), "republishes", "self-reprint", "a source cannot reprint itself"))
 
@@ -199,9 +226,19 @@ def _rules(data_dir: Path) -> list[Problem]:
             if not quote:
                 problems.append(Problem(f["evidence"], row_no(i), "quote", "missing-quote", f"evidence from seed source {sid} needs a verbatim quote"))
             elif quote not in texts[sid]:
-                problems.append(Problem(f["evidence"], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {sid}: {quote[:80]!r}"))
+                problems.append(
+                    Problem(f["evidence"], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {sid}: {quote[:80]!r}")
+                )
         elif sid in sources and quote:
-            problems.append(Problem(f["evidence"], row_no(i), "quote", "quote-from-non-seed", f"{sid} is not a stored seed text: summarise it in our own words, leave quote empty"))
+            problems.append(
+                Problem(
+                    f["evidence"],
+                    row_no(i),
+                    "quote",
+                    "quote-from-non-seed",
+                    f"{sid} is not a stored seed text: summarise it in our own words, leave quote empty",
+                )
+            )
 
     cited |= {c["source_id"] for c in t["claim_check_sources"]}
     for i, s in enumerate(t["sources"]):
@@ -213,17 +250,29 @@ def _rules(data_dir: Path) -> list[Problem]:
             if x["source_id"] not in texts:
                 problems.append(Problem(f[name], row_no(i), "source_id", "not-a-seed", f"{x['source_id']} has no stored text to quote"))
             elif x["quote"] not in texts[x["source_id"]]:
-                problems.append(Problem(f[name], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {x['source_id']}"))
+                problems.append(
+                    Problem(f[name], row_no(i), "quote", "quote-not-in-source", f"quote not found verbatim in the cleaned text of {x['source_id']}")
+                )
 
     # Actor name variants: one spelling, one actor; attested where claimed.
     seen: dict[str, int] = {}
     for i, a in enumerate(t["actor_names"]):
         key = a["name_variant"].casefold()
         if key in seen:
-            problems.append(Problem(f["actor_names"], row_no(i), "name_variant", "ambiguous-variant", f"'{a['name_variant']}' already listed at row {seen[key]}"))
+            problems.append(
+                Problem(f["actor_names"], row_no(i), "name_variant", "ambiguous-variant", f"'{a['name_variant']}' already listed at row {seen[key]}")
+            )
         seen.setdefault(key, row_no(i))
         if a["attested_in"] in texts and a["name_variant"] not in texts[a["attested_in"]]:
-            problems.append(Problem(f["actor_names"], row_no(i), "attested_in", "variant-not-attested", f"'{a['name_variant']}' does not occur in the cleaned text of {a['attested_in']}"))
+            problems.append(
+                Problem(
+                    f["actor_names"],
+                    row_no(i),
+                    "attested_in",
+                    "variant-not-attested",
+                    f"'{a['name_variant']}' does not occur in the cleaned text of {a['attested_in']}",
+                )
+            )
 
     # Events: dates, periods, evidence, domains, duplicates.
     periods = [(pd.Timestamp(p["start"]), pd.Timestamp(p["end"]), p["period_id"]) for p in t["periods"]]
@@ -248,16 +297,34 @@ def _rules(data_dir: Path) -> list[Problem]:
                 continue
             if ev["reporting"] == "advance":
                 if pd.Timestamp(pub) > date and e["date_precision"] != "before":
-                    problems.append(Problem(f["events"], row_no(i), "date", "advance-after-event", f"{ev['source_id']}, published {pub}, is marked 'advance' but appeared after the event's date {e['date']}"))
+                    problems.append(
+                        Problem(
+                            f["events"],
+                            row_no(i),
+                            "date",
+                            "advance-after-event",
+                            f"{ev['source_id']}, published {pub}, is marked 'advance' but appeared after the event's date {e['date']}",
+                        )
+                    )
             elif date > pd.Timestamp(pub):
-                problems.append(Problem(f["events"], row_no(i), "date", "date-after-source", f"{e['date']} is after {ev['source_id']}, published {pub}, which reports it"))
+                problems.append(
+                    Problem(f["events"], row_no(i), "date", "date-after-source", f"{e['date']} is after {ev['source_id']}, published {pub}, which reports it")
+                )
         if not domains_of.get(eid):
             problems.append(Problem(f["events"], row_no(i), "event_id", "missing-domain", f"event {eid} has no row in event_domains.csv"))
         if e["date_alt"] and e["date_alt"] == e["date"]:
             problems.append(Problem(f["events"], row_no(i), "date_alt", "date-alt-equal", "date_alt repeats date"))
         key = (e["date"], e["actor1"], e["actor2"], e["cameo_code"], e["subject"].casefold())
         if key in keys:
-            problems.append(Problem(f["events"], row_no(i), "event_id", "duplicate-event", f"{eid} has the same date, actors, code and subject as {keys[key]}; merge them or set 'subject' to tell them apart"))
+            problems.append(
+                Problem(
+                    f["events"],
+                    row_no(i),
+                    "event_id",
+                    "duplicate-event",
+                    f"{eid} has the same date, actors, code and subject as {keys[key]}; merge them or set 'subject' to tell them apart",
+                )
+            )
         keys.setdefault(key, eid)
         if e["actor1"] == e["actor2"]:
             problems.append(Problem(f["events"], row_no(i), "actor2", "same-actors", "actor1 and actor2 are the same actor"))

@@ -101,9 +101,19 @@ def test_date_after_the_article_reporting_it(data_copy):
     events = data_copy / "events.csv"
     line = row_of(events, "event_id", "E030")
     edit_csv(events, lambda rows: [r.update(date="2022-01-29") for r in rows if r["event_id"] == "E030"] and None)
-    [p] = only(problems(data_copy), "date-after-source")
-    assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "date")
-    assert "irandaily-2022-01-28" in p.message
+    found = only(problems(data_copy), "date-after-source")
+    assert {(Path(p.file).name, p.row, p.column) for p in found} == {("events.csv", line, "date")}
+    assert any("irandaily-2022-01-28, published 2022-01-28" in p.message for p in found)
+
+
+def test_advance_notice_must_predate_the_event(data_copy):
+    evidence = data_copy / "evidence.csv"
+    header, rows = read_rows(evidence)
+    i = next(i for i, r in enumerate(rows) if r["event_id"] == "E030" and r["source_id"] == "irandaily-2022-01-28")
+    rows[i]["reporting"] = "advance"  # published two days after the event: cannot be a preview
+    write_rows(evidence, header, rows)
+    [p] = only(problems(data_copy), "advance-after-event")
+    assert (Path(p.file).name, p.column) == ("events.csv", "date")
 
 
 def test_date_outside_every_period(data_copy):
@@ -148,9 +158,25 @@ def test_extra_column(data_copy):
 def test_quote_copied_from_a_non_seed_source_is_refused(data_copy):
     edit_csv(
         data_copy / "sources.csv",
-        lambda rows: rows + [dict({k: "" for k in rows[0]}, source_id="example-2020-01-01", outlet="Example", title="T", published="2020-01-01", url="https://example.org/x", language="en")],
+        lambda rows: (
+            rows
+            + [
+                dict(
+                    {k: "" for k in rows[0]},
+                    source_id="example-2020-01-01",
+                    outlet="Example",
+                    title="T",
+                    published="2020-01-01",
+                    url="https://example.org/x",
+                    language="en",
+                )
+            ]
+        ),
     )
-    edit_csv(data_copy / "evidence.csv", lambda rows: rows + [{"event_id": "E042", "source_id": "example-2020-01-01", "reporting": "background", "quote": "Copied sentence.", "note": ""}])
+    edit_csv(
+        data_copy / "evidence.csv",
+        lambda rows: rows + [{"event_id": "E042", "source_id": "example-2020-01-01", "reporting": "background", "quote": "Copied sentence.", "note": ""}],
+    )
     [p] = only(problems(data_copy), "quote-from-non-seed")
     assert (Path(p.file).name, p.column) == ("evidence.csv", "quote")
 
@@ -158,7 +184,20 @@ def test_quote_copied_from_a_non_seed_source_is_refused(data_copy):
 def test_unused_source(data_copy):
     edit_csv(
         data_copy / "sources.csv",
-        lambda rows: rows + [dict({k: "" for k in rows[0]}, source_id="example-2020-01-01", outlet="Example", title="T", published="2020-01-01", url="https://example.org/x", language="en")],
+        lambda rows: (
+            rows
+            + [
+                dict(
+                    {k: "" for k in rows[0]},
+                    source_id="example-2020-01-01",
+                    outlet="Example",
+                    title="T",
+                    published="2020-01-01",
+                    url="https://example.org/x",
+                    language="en",
+                )
+            ]
+        ),
     )
     [p] = only(problems(data_copy), "unused-source")
     assert (Path(p.file).name, p.column) == ("sources.csv", "source_id")

@@ -1,0 +1,55 @@
+"""The whole book builds with Sphinx warnings as errors, and its pages say what they should."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iranaz import paths
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    run = subprocess.run(
+        [str(jb), "build", str(paths.ROOT), "--path-output", str(out), "--builder", "html", "-n", "-W", "--keep-going"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    return out / "_build" / "html"
+
+
+def text_of(html: str) -> str:
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_chapter_page_exists(built):
+    for stem in ("00_introduction", "02_thaw_2014"):
+        assert (built / "notebooks" / f"{stem}.html").exists()
+
+
+def test_numbers_are_glued_not_left_as_roles(built):
+    for page in (built / "notebooks").glob("*.html"):
+        text = text_of(page.read_text(encoding="utf-8"))
+        assert "{glue" not in text and "glue:" not in text, page.name
+
+
+def test_figures_are_numbered_and_referenced(built):
+    html = (built / "notebooks" / "02_thaw_2014.html").read_text(encoding="utf-8")
+    text = text_of(html)
+    for n, name in enumerate(("fig-thaw-timeline", "fig-thaw-agreements", "fig-thaw-coverage"), start=1):
+        assert f"Fig. 2.{n}" in text
+        assert re.search(rf'<a [^>]*href="#{name}"[^>]*>\s*<span class="std std-numref">Fig. 2.{n}</span>', html), name
+
+
+def test_code_is_hidden_from_readers(built):
+    html = (built / "notebooks" / "02_thaw_2014.html").read_text(encoding="utf-8")
+    assert "tables.load()" not in text_of(html)
