@@ -87,6 +87,77 @@ def thaw_2014(t: Tables) -> dict[str, Any]:
     }
 
 
+def period(t: Tables, period_id: str) -> dict[str, Any]:
+    """Standard facts of one period, for any chapter: sizes, balance, visits, sources.
+
+    Keys: n_events, n_bilateral, n_third_party, index, n_cooperative, n_conflictual,
+    n_visits, n_agreements, n_sources, n_outlets, n_iranian_outlets, n_azerbaijani_outlets,
+    n_international_outlets, n_date_disputes, n_single_source, top_domain, top_domain_n,
+    first_event, last_event, most_corroborated, max_corroboration.
+    """
+    ev = measures.in_period(t.events, period_id)
+    bil = ev[ev["bilateral"]]
+    idx = float(bil["goldstein"].mean().round(2)) if len(bil) else float("nan")
+    cited = t.evidence[t.evidence["event_id"].isin(ev["event_id"])]
+    src = t.sources[t.sources["source_id"].isin(cited["source_id"])]
+    outlets = src[src["outlet_id"] != ""].drop_duplicates("outlet_id")
+    doms = measures.counts_by_domain(ev, t.event_domains, t.domains)
+    top = ev.sort_values(["corroboration", "date"], ascending=[False, True]).iloc[0]
+    first, last = ev.iloc[0], ev.iloc[-1]
+    return {
+        "n_events": len(ev),
+        "n_bilateral": len(bil),
+        "n_third_party": len(ev) - len(bil),
+        "index": idx,
+        "n_cooperative": int((bil["goldstein"] > 0).sum()),
+        "n_conflictual": int((bil["goldstein"] < 0).sum()),
+        "n_visits": int((ev["cameo_code"] == "042").sum()),
+        "n_agreements": int((ev["cameo_code"] == "057").sum()),
+        "n_sources": len(src),
+        "n_outlets": len(outlets),
+        "n_iranian_outlets": int((outlets["outlet_country"] == "IRN").sum()),
+        "n_azerbaijani_outlets": int((outlets["outlet_country"] == "AZE").sum()),
+        "n_international_outlets": int(outlets["international"].sum()),
+        "n_date_disputes": int((ev["date_alt"] != "").sum()),
+        "n_single_source": int((ev["corroboration"] == 1).sum()),
+        "top_domain": doms.iloc[0]["label"].lower(),
+        "top_domain_n": int(doms.iloc[0]["n_events"]),
+        "first_event": measures.date_label(first["date"], first["date_precision"]),
+        "last_event": measures.date_label(last["date"], last["date_precision"]),
+        "most_corroborated": top["event_id"],
+        "max_corroboration": int(top["corroboration"]),
+    }
+
+
+def event(t: Tables, event_id: str) -> dict[str, Any]:
+    """Facts of one event, keyed ``<event_id>_<fact>``: date, date_alt, actors, corroboration, sources.
+
+    Lets prose cite a specific event's date and corroboration without typing them.
+    """
+    e = t.events.set_index("event_id").loc[event_id]
+    alt = pd.Timestamp(e["date_alt"]) if e["date_alt"] else None
+    return {
+        f"{event_id}_date": measures.date_label(e["date"], e["date_precision"]),
+        f"{event_id}_date_alt": measures.date_label(alt, e["date_alt_precision"]) if alt is not None else "",
+        f"{event_id}_actors": f"{e['actor1_name']} and {e['actor2_name']}",
+        f"{event_id}_corroboration": int(e["corroboration"]),
+        f"{event_id}_n_sources": int(e["n_sources"]),
+    }
+
+
+def events(t: Tables, *event_ids: str) -> dict[str, Any]:
+    """:func:`event` for several events, merged."""
+    out: dict[str, Any] = {}
+    for eid in event_ids:
+        out.update(event(t, eid))
+    return out
+
+
+def prefixed(facts: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The same facts with keys ``<prefix>_<key>``, so two periods can be glued on one page."""
+    return {f"{prefix}_{k}": v for k, v in facts.items()}
+
+
 def glue_facts(facts: dict[str, Any]) -> None:
     """Glue each fact for the prose: numbers for ``{glue:text}``, strings for ``{glue:md}``."""
     from IPython.display import Markdown

@@ -45,8 +45,6 @@ def cooperation_index(events: pd.DataFrame, by: str | list[str] = ("period_id", 
     """
     ev = events[events["bilateral"]] if bilateral_only else events
     ev = ev.assign(
-        quarter=ev["date"].dt.to_period("Q").dt.start_time,
-        year=ev["date"].dt.year,
         cooperative=ev["goldstein"] > 0,
         conflictual=ev["goldstein"] < 0,
     )
@@ -119,3 +117,17 @@ def shared_events(cov: pd.DataFrame) -> int:
     n_sources = cov["source_id"].nunique()
     per_event = reported.groupby("event_id")["source_id"].nunique()
     return int((per_event == n_sources).sum())
+
+
+def event_list(events: pd.DataFrame) -> pd.DataFrame:
+    """A reader's list of events: date as precisely as known, who, what, how well sourced."""
+    return pd.DataFrame(
+        {
+            "Date": [date_label(d, p) for d, p in zip(events["date"], events["date_precision"])],
+            "Event": events["event_id"],
+            "Actors": events["actor1_name"] + " → " + events["actor2_name"],
+            "What happened": events["summary"],
+            "Kind": events["cameo_label"],
+            "Independent sources": events["corroboration"],
+        }
+    ).reset_index(drop=True)

@@ -20,6 +20,7 @@ TABLES = (
     "sources",
     "actors",
     "actor_names",
+    "actor_roles",
     "cameo_codes",
     "quad_classes",
     "domains",
@@ -44,6 +45,7 @@ class Tables:
     sources: pd.DataFrame
     actors: pd.DataFrame
     actor_names: pd.DataFrame
+    actor_roles: pd.DataFrame
     cameo_codes: pd.DataFrame
     quad_classes: pd.DataFrame
     domains: pd.DataFrame
@@ -97,6 +99,12 @@ def derive_sources(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return src
 
 
+def role_at(roles: pd.DataFrame, actor_id: str, year: int, column: str) -> str:
+    """The ``rank`` or ``role`` of a person in a year ('' for states, groups and unknown years)."""
+    hit = roles[(roles["actor_id"] == actor_id) & (roles["from_year"] <= year) & (roles["to_year"] >= year)]
+    return str(hit.iloc[0][column]) if len(hit) else ""
+
+
 def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``events`` with codebook, actor, period and evidence columns joined on."""
     ev = raw["events"].copy()
@@ -111,6 +119,13 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for side in ("actor1", "actor2"):
         ev[f"{side}_name"] = ev[side].map(actors["name"])
         ev[f"{side}_country"] = ev[side].map(actors["country"])
+    ev["year"] = ev["date"].dt.year
+    ev["quarter"] = ev["date"].dt.to_period("Q").dt.start_time
+    ev["quarter_label"] = ev["date"].dt.year.astype(str) + " Q" + ev["date"].dt.quarter.astype(str)
+    roles = raw["actor_roles"].assign(from_year=lambda d: d["from_year"].astype(int), to_year=lambda d: d["to_year"].astype(int))
+    for side in ("actor1", "actor2"):
+        ev[f"{side}_rank"] = [role_at(roles, a, y, "rank") for a, y in zip(ev[side], ev["year"])]
+        ev[f"{side}_role"] = [role_at(roles, a, y, "role") for a, y in zip(ev[side], ev["year"])]
     ev["bilateral"] = ev["actor1_country"].isin(DYAD) & ev["actor2_country"].isin(DYAD) & (ev["actor1_country"] != ev["actor2_country"])
     periods = raw["periods"]
     ev["period_id"] = None

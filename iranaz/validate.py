@@ -164,6 +164,7 @@ def _rules(data_dir: Path) -> list[Problem]:
         "excluded_mentions",
         "claim_checks",
         "claim_check_sources",
+        "actor_roles",
     ):
         header, rows = _read_rows(data_dir / f"{name}.csv")
         t[name] = rows
@@ -274,6 +275,24 @@ def _rules(data_dir: Path) -> list[Problem]:
                 )
             )
 
+    # Persons: a role for every year they act in an event; role years in order.
+    kinds = {a["actor_id"]: a["kind"] for a in t["actors"]}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for i, r in enumerate(t["actor_roles"]):
+        try:
+            lo, hi = int(r["from_year"]), int(r["to_year"])
+        except ValueError:
+            continue  # reported by Frictionless as a type error
+        if lo > hi:
+            problems.append(Problem(f["actor_roles"], row_no(i), "to_year", "years-reversed", f"to_year {hi} is before from_year {lo}"))
+        spans.setdefault(r["actor_id"], []).append((lo, hi))
+    for i, e in enumerate(t["events"]):
+        year = int(e["date"][:4]) if e["date"][:4].isdigit() else None
+        for side in ("actor1", "actor2"):
+            a = e[side]
+            if year and kinds.get(a) == "person" and not any(lo <= year <= hi for lo, hi in spans.get(a, [])):
+                problems.append(Problem(f["events"], row_no(i), side, "role-not-attested", f"{a} has no row in actor_roles.csv covering {year}"))
+
     # Events: dates, periods, evidence, domains, duplicates.
     periods = [(pd.Timestamp(p["start"]), pd.Timestamp(p["end"]), p["period_id"]) for p in t["periods"]]
     domains_of: dict[str, int] = {}
@@ -312,6 +331,8 @@ def _rules(data_dir: Path) -> list[Problem]:
                 )
         if not domains_of.get(eid):
             problems.append(Problem(f["events"], row_no(i), "event_id", "missing-domain", f"event {eid} has no row in event_domains.csv"))
+        if bool(e["date_alt"]) != bool(e["date_alt_precision"]):
+            problems.append(Problem(f["events"], row_no(i), "date_alt_precision", "date-alt-precision", "date_alt and date_alt_precision go together"))
         if e["date_alt"] and e["date_alt"] == e["date"]:
             problems.append(Problem(f["events"], row_no(i), "date_alt", "date-alt-equal", "date_alt repeats date"))
         key = (e["date"], e["actor1"], e["actor2"], e["cameo_code"], e["subject"].casefold())
