@@ -34,6 +34,13 @@ def _quad_scale() -> alt.Scale:
     return alt.Scale(domain=list(QUAD_COLOURS), range=list(QUAD_COLOURS.values()))
 
 
+def _date_format(events: pd.DataFrame) -> str:
+    """Years on a long axis, months on one shorter than two years."""
+    if len(events) and (events["date"].max() - events["date"].min()).days < 730:
+        return "%b %Y"
+    return "%Y"
+
+
 def timeline_data(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event with what its tooltip shows; ``slot`` stacks same-day events."""
     ev = events.sort_values(["date", "quad_class", "event_id"])
@@ -67,7 +74,7 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
         _base(data, desc, title, height=220)
         .mark_point(size=70, strokeWidth=2)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True), scale=alt.Scale(padding=12)),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format=_date_format(events), labelOverlap=True), scale=alt.Scale(padding=12)),
             y=alt.Y("quad_label:N", title=None, sort=list(QUAD_COLOURS), scale=alt.Scale(domain=list(QUAD_COLOURS))),
             yOffset=alt.YOffset("slot:O"),
             color=alt.Color("quad_label:N", scale=_quad_scale(), legend=None),
@@ -142,8 +149,9 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
         _base(data, desc, title, height=max(120, 16 * len(order)))
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
-            y=alt.Y("event:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
+            x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=0, orient="top", labelLimit=alt.ExprRef("bandwidth('x') - 4"))),
+            # Labels take at most 45% of the column (360 px at most), so the grid stays visible on a phone.
+            y=alt.Y("event:N", title=None, sort=order, axis=alt.Axis(labelLimit=alt.ExprRef("min(360, containerSize()[0] * 0.45)"))),
             color=alt.Color(
                 "reporting:N",
                 title="Reported",
@@ -174,5 +182,123 @@ def quad_bars(counts: pd.DataFrame, by: str, title: str) -> alt.Chart:
             color=alt.Color("quad_label:N", title="Kind", scale=_quad_scale(), legend=alt.Legend(orient="bottom")),
             order=alt.Order("quad_class:Q"),
             tooltip=[alt.Tooltip(f"{by}:N"), alt.Tooltip("quad_label:N", title="Kind"), alt.Tooltip("n_events:Q", title="Events")],
+        )
+    )
+
+
+RANK_COLOURS = {
+    "head of state or government": "#0072B2",
+    "minister or equivalent": "#56B4E9",
+    "deputy minister": "#009E73",
+    "other": "#CC79A7",
+    "delegation (no named visitor)": "#999999",
+}
+GROUP_COLOURS = {"Iranian": "#009E73", "Azerbaijani": "#0072B2", "International": "#E69F00"}
+
+
+def index_timeline(quarters: pd.DataFrame, marks: pd.DataFrame, title: str = "Cooperation–conflict index by quarter") -> alt.LayerChart:
+    """Bars of the quarterly index (from :func:`measures.quarterly_index`) with milestones as labelled rules."""
+    desc = (
+        f"Bar chart of the mean Goldstein weight of Iran–Azerbaijan events in each of {len(quarters)} quarters with events, "
+        f"from {quarters['quarter_label'].iloc[0]} to {quarters['quarter_label'].iloc[-1]}; "
+        f"lowest {quarters['index'].min():+.2f} in {quarters.loc[quarters['index'].idxmin(), 'quarter_label']}, "
+        f"highest {quarters['index'].max():+.2f} in {quarters.loc[quarters['index'].idxmax(), 'quarter_label']}. "
+        "Numbered vertical lines mark milestones: " + "; ".join(f"{n}, {w}: {lab}" for n, w, lab in zip(marks["number"], marks["when"], marks["label"])) + "."
+    )
+    q = quarters.assign(quarter=quarters["quarter"].dt.strftime("%Y-%m-%d"))
+    m = marks.assign(date=marks["date"].dt.strftime("%Y-%m-%d"), top=9.3)
+    x = alt.X("quarter:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True))
+    bars = (
+        alt.Chart(q)
+        .mark_bar(width={"band": 0.9})
+        .encode(
+            x=x,
+            y=alt.Y("index:Q", title="Mean Goldstein weight", scale=alt.Scale(domain=[-10, 10])),
+            color=alt.condition(alt.datum.index >= 0, alt.value(QUAD_COLOURS["Material cooperation"]), alt.value(QUAD_COLOURS["Material conflict"])),
+            opacity=alt.Opacity("n_events:Q", title="Events in the quarter", scale=alt.Scale(domain=[1, 5], range=[0.35, 1], clamp=True), legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("quarter_label:N", title="Quarter"),
+                alt.Tooltip("index:Q", title="Mean Goldstein", format="+.2f"),
+                alt.Tooltip("n_events:Q", title="Events"),
+                alt.Tooltip("milestones:N", title="Milestones"),
+            ],
+        )
+    )
+    tips = [alt.Tooltip("number:Q", title="Milestone"), alt.Tooltip("when:N", title="Date"), alt.Tooltip("label:N", title="Event")]
+    rules = alt.Chart(m).mark_rule(color="#666666", strokeDash=[3, 3]).encode(x="date:T", tooltip=tips)
+    numbers = (
+        alt.Chart(m)
+        .mark_text(fontSize=10, fontWeight="bold", color="#333333", dy=-2)
+        .encode(x="date:T", y=alt.Y("top:Q", scale=alt.Scale(domain=[-10, 10])), text="number:Q", tooltip=tips)
+    )
+    return alt.layer(bars, rules, numbers).properties(width="container", height=300, title=title, description=desc)
+
+
+def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, direction and rank") -> alt.Chart:
+    """One dot per visit: year across, direction down, coloured by the visitor's rank."""
+    data = ledger.assign(slot=ledger.groupby(["year", "direction"]).cumcount())
+    counts = data.groupby("direction").size()
+    desc = "Dot chart of official visits between Iran and Azerbaijan by year: " + "; ".join(f"{d}: {n} visits" for d, n in counts.items()) + (
+        ". Each dot is one visit, coloured by the visitor's rank."
+    )
+    ranks = [r for r in RANK_COLOURS if r in set(data["rank"])]
+    return (
+        _base(data, desc, title, height=170)
+        .mark_circle(size=110, opacity=0.9)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("direction:N", title=None),
+            yOffset=alt.YOffset("slot:O"),
+            color=alt.Color("rank:N", title="Visitor's rank", scale=alt.Scale(domain=ranks, range=[RANK_COLOURS[r] for r in ranks]), legend=alt.Legend(orient="bottom", columns=2)),
+            tooltip=[
+                alt.Tooltip("when:N", title="Date"),
+                alt.Tooltip("visitor:N", title="Visitor"),
+                alt.Tooltip("role:N", title="Role"),
+                alt.Tooltip("direction:N", title="Direction"),
+                alt.Tooltip("event_id:N", title="Event id"),
+            ],
+        )
+    )
+
+
+def heatmap(data: pd.DataFrame, x: str, y: str, value: str, title: str, what: str, x_title: str | None = None) -> alt.LayerChart:
+    """A grid of ``value`` (a share, 0–1) by ``x`` and ``y``, in one sequential colour, with the count written in each cell."""
+    desc = f"Grid of {what}: " + "; ".join(f"{r[y]}, {r[x]}: {r['n_events']} ({r[value]:.0%})" for r in data.to_dict("records") if r["n_events"]) + "."
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=120, orient="top")),
+        y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(f"{value}:Q", title="Share of events", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(format=".0%", orient="bottom")),
+        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip("n_events:Q", title="Events"), alt.Tooltip(f"{value}:Q", title="Share", format=".0%")],
+    )
+    labels = base.mark_text(fontSize=11).encode(
+        text=alt.Text("n_events:Q"),
+        color=alt.condition(f"datum.{value} > 0.5", alt.value("white"), alt.value("#222222")),
+    )
+    n_rows = data[y].nunique()
+    return alt.layer(cells, labels).properties(width="container", height=max(120, 30 * n_rows), title=title, description=desc)
+
+
+def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet reports, and in what tone") -> alt.Chart:
+    """One dot per outlet: mean Goldstein weight of the events it reports, sized by how many, coloured by origin."""
+    desc = f"Dot chart of {len(profile)} outlets by the mean Goldstein weight of the events they report: " + "; ".join(
+        f"{o} ({g}): {tn:+.2f} over {n} events" for o, g, tn, n in zip(profile["outlet"], profile["group"], profile["tone"], profile["n_events"])
+    ) + "."
+    return (
+        _base(profile, desc, title, height=max(200, 18 * len(profile)))
+        .mark_circle(opacity=0.85)
+        .encode(
+            x=alt.X("tone:Q", title="Mean Goldstein weight of events reported", scale=alt.Scale(domain=[-10, 10])),
+            y=alt.Y("outlet:N", title=None, sort=alt.EncodingSortField("tone", order="ascending"), axis=alt.Axis(labelLimit=220)),
+            size=alt.Size("n_events:Q", title="Events reported", scale=alt.Scale(range=[40, 400]), legend=alt.Legend(orient="bottom")),
+            color=alt.Color("group:N", title="Outlet", scale=alt.Scale(domain=list(GROUP_COLOURS), range=list(GROUP_COLOURS.values())), legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("n_events:Q", title="Events reported"),
+                alt.Tooltip("tone:Q", title="Mean Goldstein", format="+.2f"),
+                alt.Tooltip("conflictual:Q", title="Share conflictual", format=".0%"),
+            ],
         )
     )

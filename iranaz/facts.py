@@ -20,6 +20,8 @@ THAW_VISIT = "E001"
 def _join(words: list[str]) -> str:
     """'a', 'a; and b', 'a; b; and c' (items may contain 'and' themselves)."""
     words = list(words)
+    if not words:
+        return ""
     return words[0] if len(words) == 1 else "; ".join(words[:-1]) + "; and " + words[-1]
 
 
@@ -156,6 +158,105 @@ def events(t: Tables, *event_ids: str) -> dict[str, Any]:
 def prefixed(facts: dict[str, Any], prefix: str) -> dict[str, Any]:
     """The same facts with keys ``<prefix>_<key>``, so two periods can be glued on one page."""
     return {f"{prefix}_{k}": v for k, v in facts.items()}
+
+
+def whole_arc(t: Tables) -> dict[str, Any]:
+    """Facts for the chapter on patterns across periods."""
+    ev = t.events
+    q = measures.quarterly_index(ev, t.milestones)
+    low, high = q.loc[q["index"].idxmin()], q.loc[q["index"].idxmax()]
+    ledger = measures.visits_ledger(ev)
+    per_dir = ledger.groupby("direction").size()
+    heads = ledger[ledger["rank"] == "head of state or government"]
+    years = set(range(int(ev["year"].min()), int(ev["year"].max()) + 1))
+    mix = measures.domain_mix(ev, t.event_domains, t.domains)
+    sec = mix[mix["domain"] == "security"].set_index("period_short")
+    third = measures.third_party_presence(ev).groupby("party")["n_events"].sum().sort_values(ascending=False)
+    groups = measures.outlet_group_profile(t).set_index("group")
+    prof = measures.outlet_profile(t, min_events=measures.MIN_EVENTS_PROFILED)
+    return {
+        "n_quarters": len(q),
+        "n_quarters_negative": int((q["index"] < 0).sum()),
+        "lowest_quarter": low["quarter_label"],
+        "lowest_index": float(low["index"]),
+        "highest_quarter": high["quarter_label"],
+        "highest_index": float(high["index"]),
+        "n_milestones": len(t.milestones),
+        "n_visits": len(ledger),
+        "n_visits_az_ir": int(per_dir.get("Azerbaijan → Iran", 0)),
+        "n_visits_ir_az": int(per_dir.get("Iran → Azerbaijan", 0)),
+        "n_head_visits": len(heads),
+        "n_years_without_visits": len(years - set(ledger["year"])),
+        "visits_balance": (
+            "neither capital received more visits than it paid"
+            if per_dir.get("Azerbaijan → Iran", 0) == per_dir.get("Iran → Azerbaijan", 0)
+            else f"more visits went {per_dir.idxmax().replace(' → ', ' to ')} than the other way"
+        ),
+        "visit_years": (
+            f"every year from {min(years)} to {max(years)} saw at least one visit"
+            if not years - set(ledger["year"])
+            else "no visit is recorded in " + _join([str(y) for y in sorted(years - set(ledger["year"]))])
+        ),
+        "security_peak_period": sec["share"].idxmax(),
+        "security_peak_share": float(sec["share"].max()),
+        "top_third_party": third.index[0],
+        "top_third_party_n": int(third.iloc[0]),
+        "second_third_party": third.index[1],
+        "second_third_party_n": int(third.iloc[1]),
+        "tone_iranian": float(groups.loc["Iranian", "tone"]),
+        "tone_azerbaijani": float(groups.loc["Azerbaijani", "tone"]),
+        "tone_international": float(groups.loc["International", "tone"]),
+        "conflict_share_international": float(groups.loc["International", "conflictual"]),
+        "conflict_share_iranian": float(groups.loc["Iranian", "conflictual"]),
+        "conflict_share_azerbaijani": float(groups.loc["Azerbaijani", "conflictual"]),
+        "n_outlets_profiled": len(prof),
+        "min_events_profiled": measures.MIN_EVENTS_PROFILED,
+    }
+
+
+def methods(t: Tables) -> dict[str, Any]:
+    """Facts for the methods page: the corpus, the codebook in use, the checks."""
+    src, ev = t.sources, t.events
+    verdicts = t.claim_checks["verdict"].value_counts()
+    status = ev["status"].value_counts()
+    reporting = t.evidence["reporting"].value_counts()
+    langs = src["language"].value_counts()
+    return {
+        "n_sources": len(src),
+        "n_seed_sources": int((src["raw_file"] != "").sum()),
+        "n_other_sources": int((src["raw_file"] == "").sum()),
+        "n_outlets": int(src["outlet_id"].replace("", pd.NA).nunique()),
+        "n_iranian_sources": int((src["outlet_country"] == "IRN").sum()),
+        "n_azerbaijani_sources": int((src["outlet_country"] == "AZE").sum()),
+        "n_international_sources": int(src["international"].sum()),
+        "n_unknown_country_sources": int((src["outlet_country"] == "").sum()),
+        "n_copies": int(((src["origin_id"] != "") | (src["republishes"] != "")).sum()),
+        "n_no_title": int((src["title"] == "").sum()),
+        "n_no_date": int(src["published"].isna().sum()),
+        "n_no_url": int((src["url"] == "").sum()),
+        "n_languages": int(langs.size),
+        "n_english": int(langs.get("en", 0)),
+        "n_events": len(ev),
+        "n_codes_used": int(ev["cameo_code"].nunique()),
+        "n_alleged": int(status.get("alleged", 0)),
+        "n_announced": int(status.get("announced", 0)),
+        "n_evidence": len(t.evidence),
+        "n_first_hand": int(reporting.get("first-hand", 0)),
+        "n_background": int(reporting.get("background", 0)),
+        "n_advance": int(reporting.get("advance", 0)),
+        "n_quotes": int((t.evidence["quote"] != "").sum()),
+        "n_date_notes": int((ev["date_note"] != "").sum()),
+        "n_date_alt": int((ev["date_alt"] != "").sum()),
+        "n_checks": len(t.claim_checks),
+        "n_confirmed": int(verdicts.get("confirmed", 0)),
+        "n_refined": int(verdicts.get("refined", 0)),
+        "n_disputed": int(verdicts.get("disputed", 0)),
+        "n_contradicted": int(verdicts.get("contradicted", 0)),
+        "n_unconfirmed": int(verdicts.get("unconfirmed", 0)),
+        "n_excluded": len(t.excluded_mentions),
+        "n_single_source": int((ev["corroboration"] == 1).sum()),
+        "median_corroboration": float(ev["corroboration"].median()),
+    }
 
 
 def glue_facts(facts: dict[str, Any]) -> None:

@@ -35,15 +35,21 @@ def in_period(events: pd.DataFrame, *period_ids: str) -> pd.DataFrame:
     return events[events["period_id"].isin(period_ids)]
 
 
-def cooperation_index(events: pd.DataFrame, by: str | list[str] = ("period_id", "period_label"), bilateral_only: bool = True) -> pd.DataFrame:
+def cooperation_index(
+    events: pd.DataFrame, by: str | list[str] = ("period_id", "period_label"), bilateral_only: bool = True, include_alleged: bool = False
+) -> pd.DataFrame:
     """Goldstein-weighted cooperation–conflict index per group.
 
     ``index`` is the mean Goldstein weight of the group's events (from -10, all conflict,
     to +10, all cooperation); ``total`` is their sum, so a busy quarter weighs more than a
     quiet one. ``by`` is a column (or columns) of ``events``, or ``"quarter"``/``"year"`` of the date.
-    Only Iran–Azerbaijan (bilateral) events count unless ``bilateral_only`` is False.
+    Only Iran–Azerbaijan (bilateral) events count unless ``bilateral_only`` is False, and
+    events whose status is ``alleged`` (reported but unconfirmed) count only if
+    ``include_alleged``: an allegation is not an act.
     """
     ev = events[events["bilateral"]] if bilateral_only else events
+    if not include_alleged and "status" in ev.columns:
+        ev = ev[ev["status"] != "alleged"]
     ev = ev.assign(
         cooperative=ev["goldstein"] > 0,
         conflictual=ev["goldstein"] < 0,
@@ -131,3 +137,137 @@ def event_list(events: pd.DataFrame) -> pd.DataFrame:
             "Independent sources": events["corroboration"],
         }
     ).reset_index(drop=True)
+
+
+RANK_ORDER = ["head of state or government", "minister or equivalent", "deputy minister", "other"]
+COUNTRY_NAMES = {"IRN": "Iran", "AZE": "Azerbaijan"}
+
+#: Third parties followed in the whole-arc chapter, with the words that name them in summaries.
+THIRD_PARTIES = {
+    "Israel": ("ISR", r"\bIsrael"),
+    "Russia": ("RUS", r"\bRussia|\bMoscow\b|\bKremlin\b"),
+    "Turkey": ("TUR", r"\bTurkey|\bTurkish|\bAnkara\b|\bTürkiye"),
+    "Armenia": ("ARM", r"\bArmenia|\bYerevan\b|\bPashinyan\b"),
+    "United States": ("USA", r"\bUnited States\b|\bUS\b|\bU\.S\.|\bWashington\b|\bAmerican"),
+}
+
+
+def quarterly_index(events: pd.DataFrame, milestones: pd.DataFrame) -> pd.DataFrame:
+    """The cooperation–conflict index per quarter, with the quarter's milestone labels (if any)."""
+    idx = cooperation_index(events, by=["quarter", "quarter_label"])
+    marks = milestone_marks(events, milestones)
+    labels = marks.groupby("quarter")["label"].agg("; ".join)
+    idx["milestones"] = idx["quarter"].map(labels).fillna("")
+    return idx
+
+
+def milestone_marks(events: pd.DataFrame, milestones: pd.DataFrame) -> pd.DataFrame:
+    """One row per milestone: its date and label, for annotating a time axis."""
+    out = milestones.merge(events[["event_id", "date", "date_precision", "quarter"]], on="event_id").sort_values("date").reset_index(drop=True)
+    out["when"] = [date_label(d, p) for d, p in zip(out["date"], out["date_precision"])]
+    out["number"] = range(1, len(out) + 1)
+    return out
+
+
+def visits_ledger(events: pd.DataFrame) -> pd.DataFrame:
+    """Official visits (CAMEO 042) between the two countries: who went where, at what rank, when."""
+    v = events[(events["cameo_code"] == "042") & events["bilateral"]].copy()
+    v["direction"] = v["actor1_country"].map(COUNTRY_NAMES) + " → " + v["actor2_country"].map(COUNTRY_NAMES)
+    v["rank"] = v["actor1_rank"].replace("", "delegation (no named visitor)")
+    v["when"] = [date_label(d, p) for d, p in zip(v["date"], v["date_precision"])]
+    cols = ["event_id", "year", "when", "direction", "actor1_name", "actor1_role", "rank", "summary", "corroboration"]
+    return v[cols].rename(columns={"actor1_name": "visitor", "actor1_role": "role"}).reset_index(drop=True)
+
+
+def visits_per_year(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Visits per year, direction and rank."""
+    return ledger.groupby(["year", "direction", "rank"]).size().rename("n_visits").reset_index()
+
+
+def domain_mix(events: pd.DataFrame, event_domains: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
+    """Share of each period's events that touch each domain (an event may touch several)."""
+    counts = counts_by_domain(events, event_domains, domains, by="period_short")
+    grid = pd.MultiIndex.from_product([domains["domain"], events["period_short"].unique()], names=["domain", "period_short"])
+    counts = counts.set_index(["domain", "period_short"])["n_events"].reindex(grid, fill_value=0).reset_index()
+    counts = counts.merge(domains[["domain", "label"]], on="domain")
+    totals = events.groupby("period_short").size()
+    counts["share"] = (counts["n_events"] / counts["period_short"].map(totals)).round(3)
+    counts["period_events"] = counts["period_short"].map(totals)
+    order = {d: i for i, d in enumerate(domains["domain"])}
+    periods = {p: i for i, p in enumerate(events.sort_values("date")["period_short"].unique())}
+    return counts.sort_values(["period_short", "domain"], key=lambda c: c.map(periods) if c.name == "period_short" else c.map(order)).reset_index(drop=True)
+
+
+def third_party_presence(events: pd.DataFrame) -> pd.DataFrame:
+    """Per period and third party: events in which it acts or is acted on, or which our summary names it in."""
+    rows = []
+    for party, (code, pattern) in THIRD_PARTIES.items():
+        as_actor = (events["actor1_country"] == code) | (events["actor2_country"] == code)
+        named = events["summary"].str.contains(pattern, regex=True)
+        hit = events.assign(hit=as_actor | named)
+        per = hit.groupby("period_short").agg(n_events=("hit", "sum"), period_events=("hit", "size")).reset_index()
+        per["party"] = party
+        rows.append(per)
+    out = pd.concat(rows, ignore_index=True)
+    out["share"] = (out["n_events"] / out["period_events"]).round(3)
+    return out[["period_short", "party", "n_events", "period_events", "share"]]
+
+
+#: An outlet's tone is shown only if it reports at least this many events.
+MIN_EVENTS_PROFILED = 4
+
+
+def outlet_profile(t: Tables, min_events: int = MIN_EVENTS_PROFILED) -> pd.DataFrame:
+    """Per outlet: how many events it reports and their tone (mean Goldstein weight, share conflictual).
+
+    Only first-hand and background reports count, and only outlets reporting at least
+    ``min_events`` events, so that a mean rests on more than a handful of reports.
+    """
+    ev = t.evidence[t.evidence["reporting"] != "advance"].merge(t.sources[["source_id", "outlet_id", "outlet", "outlet_country"]], on="source_id")
+    ev = ev[ev["outlet_id"] != ""].drop_duplicates(["event_id", "outlet_id"])
+    ev = ev.merge(t.events[["event_id", "goldstein", "bilateral"]], on="event_id")
+    prof = (
+        ev.groupby(["outlet_id", "outlet", "outlet_country"])
+        .agg(n_events=("event_id", "size"), tone=("goldstein", "mean"), conflictual=("goldstein", lambda g: (g < 0).mean()))
+        .reset_index()
+    )
+    prof = prof[prof["n_events"] >= min_events].copy()
+    prof["group"] = prof["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani"}).fillna("International")
+    prof["tone"] = prof["tone"].round(2)
+    prof["conflictual"] = prof["conflictual"].round(3)
+    return prof.sort_values(["tone", "outlet"]).reset_index(drop=True)
+
+
+def outlet_group_profile(t: Tables) -> pd.DataFrame:
+    """The same tone measures per group of outlets (Iranian, Azerbaijani, international), every outlet counted."""
+    prof = outlet_profile(t, min_events=1)
+    ev = t.evidence[t.evidence["reporting"] != "advance"].merge(t.sources[["source_id", "outlet_id", "outlet_country"]], on="source_id")
+    ev = ev[ev["outlet_id"] != ""].drop_duplicates(["event_id", "outlet_id"]).merge(t.events[["event_id", "goldstein"]], on="event_id")
+    ev["group"] = ev["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani"}).fillna("International")
+    out = ev.groupby("group").agg(n_reports=("event_id", "size"), tone=("goldstein", "mean"), conflictual=("goldstein", lambda g: (g < 0).mean())).reset_index()
+    out["n_outlets"] = out["group"].map(prof.groupby("group").size())
+    out["tone"] = out["tone"].round(2)
+    out["conflictual"] = out["conflictual"].round(3)
+    return out
+
+
+def corpus_composition(t: Tables) -> pd.DataFrame:
+    """Sources per outlet country group and outlet type: what the book's evidence rests on."""
+    src = t.sources.assign(
+        origin=t.sources["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani", "": "Unknown"}).fillna("International"),
+        kind=t.sources["outlet_type"].replace("", "unknown"),
+    )
+    out = src.groupby(["origin", "kind"]).size().rename("n_sources").reset_index()
+    return out.sort_values(["origin", "n_sources"], ascending=[True, False]).reset_index(drop=True)
+
+
+def codebook_in_use(events: pd.DataFrame) -> pd.DataFrame:
+    """The CAMEO codes the events use, with Goldstein weight, quad class and how often."""
+    return (
+        events.groupby(["cameo_code", "cameo_label", "goldstein", "quad_label"])
+        .size()
+        .rename("events")
+        .reset_index()
+        .sort_values(["goldstein", "cameo_code"], ascending=[False, True])
+        .reset_index(drop=True)
+    )

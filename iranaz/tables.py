@@ -31,6 +31,7 @@ TABLES = (
     "excluded_mentions",
     "claim_checks",
     "claim_check_sources",
+    "milestones",
 )
 
 #: Countries whose actors make an event part of the bilateral relationship.
@@ -56,6 +57,7 @@ class Tables:
     excluded_mentions: pd.DataFrame
     claim_checks: pd.DataFrame
     claim_check_sources: pd.DataFrame
+    milestones: pd.DataFrame
 
 
 def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -132,7 +134,7 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for p in periods.itertuples():
         inside = ev["date"].between(pd.Timestamp(p.start), pd.Timestamp(p.end))
         ev.loc[inside, "period_id"] = p.period_id
-    ev = ev.merge(periods[["period_id", "label"]].rename(columns={"label": "period_label"}), on="period_id", how="left")
+    ev = ev.merge(periods[["period_id", "label", "short"]].rename(columns={"label": "period_label", "short": "period_short"}), on="period_id", how="left")
     evid = raw["evidence"]
     ev["n_sources"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].nunique()).fillna(0).astype(int)
     ev["corroboration"] = ev["event_id"].map(independent_sources(evid, raw["sources"])).fillna(0).astype(int)

@@ -50,7 +50,7 @@ def row_of(path: Path, column: str, value: str) -> int:
 @pytest.fixture
 def toy_events() -> pd.DataFrame:
     """Five events with the derived columns measures and charts need, values chosen by hand."""
-    return pd.DataFrame(
+    ev = pd.DataFrame(
         {
             "event_id": ["E901", "E902", "E903", "E904", "E905"],
             "date": pd.to_datetime(["2014-04-09", "2014-04-09", "2014-11-20", "2015-03-01", "2015-03-19"]),
@@ -77,4 +77,9 @@ def toy_events() -> pd.DataFrame:
             "source_ids": ["s1", "s1, s2", "s2", "s3", "s3"],
             "reported_as": ["first-hand", "first-hand", "background", "first-hand", "background"],
         }
+    )
+    return ev.assign(
+        year=ev["date"].dt.year,
+        quarter=ev["date"].dt.to_period("Q").dt.start_time,
+        quarter_label=ev["date"].dt.year.astype(str) + " Q" + ev["date"].dt.quarter.astype(str),
     )

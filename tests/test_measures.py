@@ -58,3 +58,11 @@ def test_counts_by_quad_are_one_row_per_group_not_per_event(toy_events):
 def test_window_and_period_filters(toy_events):
     assert measures.in_window(toy_events, "2014-05-01", "2015-03-01")["event_id"].tolist() == ["E903", "E904"]
     assert measures.in_period(toy_events, "p2015")["event_id"].tolist() == ["E904", "E905"]
+
+
+def test_allegations_do_not_move_the_index(toy_events):
+    ev = toy_events.assign(status=["occurred", "occurred", "alleged", "occurred", "occurred"])
+    idx = measures.cooperation_index(ev).set_index("period_id")
+    assert idx.loc["p2014", "index"] == pytest.approx(4.95)  # (1.9 + 8.0) / 2: the alleged criticism is left out
+    with_alleged = measures.cooperation_index(ev, include_alleged=True).set_index("period_id")
+    assert with_alleged.loc["p2014", "index"] == pytest.approx(2.63)
