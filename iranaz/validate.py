@@ -152,22 +152,8 @@ def _rules(data_dir: Path) -> list[Problem]:
     """The rules a schema cannot express."""
     import pandas as pd
 
-    t = {}
-    for name in (
-        "sources",
-        "actors",
-        "actor_names",
-        "periods",
-        "events",
-        "event_domains",
-        "evidence",
-        "excluded_mentions",
-        "claim_checks",
-        "claim_check_sources",
-        "actor_roles",
-    ):
-        header, rows = _read_rows(data_dir / f"{name}.csv")
-        t[name] = rows
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    t = {res["name"]: _read_rows(data_dir / res["path"])[1] for res in package["resources"]}
     f = {name: _rel(data_dir / f"{name}.csv") for name in t}
     problems: list[Problem] = []
 

@@ -155,24 +155,21 @@ def test_extra_column(data_copy):
     assert (Path(p.file).name, p.row, p.column) == ("events.csv", 1, "goldstein")
 
 
+def add_example_source(data: Path) -> None:
+    """Add a non-seed source, example-2020-01-01, that no evidence row cites yet."""
+    example = {
+        "source_id": "example-2020-01-01",
+        "outlet_id": "irna",
+        "title": "T",
+        "published": "2020-01-01",
+        "url": "https://example.org/x",
+        "language": "en",
+    }
+    edit_csv(data / "sources.csv", lambda rows: rows + [dict({k: "" for k in rows[0]}, **example)])
+
+
 def test_quote_copied_from_a_non_seed_source_is_refused(data_copy):
-    edit_csv(
-        data_copy / "sources.csv",
-        lambda rows: (
-            rows
-            + [
-                dict(
-                    {k: "" for k in rows[0]},
-                    source_id="example-2020-01-01",
-                    outlet="Example",
-                    title="T",
-                    published="2020-01-01",
-                    url="https://example.org/x",
-                    language="en",
-                )
-            ]
-        ),
-    )
+    add_example_source(data_copy)
     edit_csv(
         data_copy / "evidence.csv",
         lambda rows: rows + [{"event_id": "E042", "source_id": "example-2020-01-01", "reporting": "background", "quote": "Copied sentence.", "note": ""}],
@@ -182,23 +179,7 @@ def test_quote_copied_from_a_non_seed_source_is_refused(data_copy):
 
 
 def test_unused_source(data_copy):
-    edit_csv(
-        data_copy / "sources.csv",
-        lambda rows: (
-            rows
-            + [
-                dict(
-                    {k: "" for k in rows[0]},
-                    source_id="example-2020-01-01",
-                    outlet="Example",
-                    title="T",
-                    published="2020-01-01",
-                    url="https://example.org/x",
-                    language="en",
-                )
-            ]
-        ),
-    )
+    add_example_source(data_copy)
     [p] = only(problems(data_copy), "unused-source")
     assert (Path(p.file).name, p.column) == ("sources.csv", "source_id")
 
