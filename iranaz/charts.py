@@ -66,10 +66,14 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
     data = timeline_data(events)
     n = len(data)
     desc = (
-        f"Timeline of {n} events dated between {data['date'].min()[:4]} and {data['date'].max()[:4]}, one point per event, "
-        "placed by date and by kind (verbal or material, cooperation or conflict). "
-        "Filled points are reported first-hand, hollow ones only as background."
-    ) if n else "Timeline with no events."
+        (
+            f"Timeline of {n} events dated between {data['date'].min()[:4]} and {data['date'].max()[:4]}, one point per event, "
+            "placed by date and by kind (verbal or material, cooperation or conflict). "
+            "Filled points are reported first-hand, hollow ones only as background."
+        )
+        if n
+        else "Timeline with no events."
+    )
     return (
         _base(data, desc, title, height=220)
         .mark_point(size=70, strokeWidth=2)
@@ -93,9 +97,11 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
 
 def index_chart(index: pd.DataFrame, x: str = "period_label", title: str = "Cooperation–conflict index") -> alt.Chart:
     """Bars of the mean Goldstein weight per group (from :func:`measures.cooperation_index`)."""
-    desc = "Bar chart of the mean Goldstein weight of Iran–Azerbaijan events per group: " + "; ".join(
-        f"{g}: {v:+.2f} over {n} events" for g, v, n in zip(index[x], index["index"], index["n_events"])
-    ) + "."
+    desc = (
+        "Bar chart of the mean Goldstein weight of Iran–Azerbaijan events per group: "
+        + "; ".join(f"{g}: {v:+.2f} over {n} events" for g, v, n in zip(index[x], index["index"], index["n_events"]))
+        + "."
+    )
     return (
         _base(index, desc, title)
         .mark_bar()
@@ -140,10 +146,14 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
     """A grid: one row per event, one column per source, coloured by how the source reports it."""
     data = coverage_data(t, source_ids, events)
     summary = measures.coverage_summary(data)
-    desc = "Grid of events (rows) by source (columns), coloured by how each source reports each event. " + "; ".join(
-        f"{r['outlet']}: {r['first-hand']} first-hand, {r['background']} as background, {r['not reported']} not reported"
-        for r in summary.to_dict("records")
-    ) + "."
+    desc = (
+        "Grid of events (rows) by source (columns), coloured by how each source reports each event. "
+        + "; ".join(
+            f"{r['outlet']}: {r['first-hand']} first-hand, {r['background']} as background, {r['not reported']} not reported"
+            for r in summary.to_dict("records")
+        )
+        + "."
+    )
     order = data.drop_duplicates("event_id")["event"].tolist()
     return (
         _base(data, desc, title, height=max(120, 16 * len(order)))
@@ -170,9 +180,11 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
 
 def quad_bars(counts: pd.DataFrame, by: str, title: str) -> alt.Chart:
     """Stacked bars of events per quad class per group (from :func:`measures.counts_by_quad`)."""
-    desc = f"Stacked bar chart of events per kind and {by}: " + "; ".join(
-        f"{g}, {q}: {n}" for g, q, n in zip(counts[by], counts["quad_label"], counts["n_events"])
-    ) + "."
+    desc = (
+        f"Stacked bar chart of events per kind and {by}: "
+        + "; ".join(f"{g}, {q}: {n}" for g, q, n in zip(counts[by], counts["quad_label"], counts["n_events"]))
+        + "."
+    )
     return (
         _base(counts, desc, title)
         .mark_bar()
@@ -215,7 +227,9 @@ def index_timeline(quarters: pd.DataFrame, marks: pd.DataFrame, title: str = "Co
             x=x,
             y=alt.Y("index:Q", title="Mean Goldstein weight", scale=alt.Scale(domain=[-10, 10])),
             color=alt.condition(alt.datum.index >= 0, alt.value(QUAD_COLOURS["Material cooperation"]), alt.value(QUAD_COLOURS["Material conflict"])),
-            opacity=alt.Opacity("n_events:Q", title="Events in the quarter", scale=alt.Scale(domain=[1, 5], range=[0.35, 1], clamp=True), legend=alt.Legend(orient="bottom")),
+            opacity=alt.Opacity(
+                "n_events:Q", title="Events in the quarter", scale=alt.Scale(domain=[1, 5], range=[0.35, 1], clamp=True), legend=alt.Legend(orient="bottom")
+            ),
             tooltip=[
                 alt.Tooltip("quarter_label:N", title="Quarter"),
                 alt.Tooltip("index:Q", title="Mean Goldstein", format="+.2f"),
@@ -238,8 +252,10 @@ def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, di
     """One dot per visit: year across, direction down, coloured by the visitor's rank."""
     data = ledger.assign(slot=ledger.groupby(["year", "direction"]).cumcount())
     counts = data.groupby("direction").size()
-    desc = "Dot chart of official visits between Iran and Azerbaijan by year: " + "; ".join(f"{d}: {n} visits" for d, n in counts.items()) + (
-        ". Each dot is one visit, coloured by the visitor's rank."
+    desc = (
+        "Dot chart of official visits between Iran and Azerbaijan by year: "
+        + "; ".join(f"{d}: {n} visits" for d, n in counts.items())
+        + (". Each dot is one visit, coloured by the visitor's rank.")
     )
     ranks = [r for r in RANK_COLOURS if r in set(data["rank"])]
     return (
@@ -249,7 +265,12 @@ def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, di
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("direction:N", title=None),
             yOffset=alt.YOffset("slot:O"),
-            color=alt.Color("rank:N", title="Visitor's rank", scale=alt.Scale(domain=ranks, range=[RANK_COLOURS[r] for r in ranks]), legend=alt.Legend(orient="bottom", columns=2)),
+            color=alt.Color(
+                "rank:N",
+                title="Visitor's rank",
+                scale=alt.Scale(domain=ranks, range=[RANK_COLOURS[r] for r in ranks]),
+                legend=alt.Legend(orient="bottom", columns=2),
+            ),
             tooltip=[
                 alt.Tooltip("when:N", title="Date"),
                 alt.Tooltip("visitor:N", title="Visitor"),
@@ -269,8 +290,15 @@ def heatmap(data: pd.DataFrame, x: str, y: str, value: str, title: str, what: st
         y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(f"{value}:Q", title="Share of events", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(format=".0%", orient="bottom")),
-        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip("n_events:Q", title="Events"), alt.Tooltip(f"{value}:Q", title="Share", format=".0%")],
+        color=alt.Color(
+            f"{value}:Q", title="Share of events", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(format=".0%", orient="bottom")
+        ),
+        tooltip=[
+            alt.Tooltip(f"{y}:N"),
+            alt.Tooltip(f"{x}:N"),
+            alt.Tooltip("n_events:Q", title="Events"),
+            alt.Tooltip(f"{value}:Q", title="Share", format=".0%"),
+        ],
     )
     labels = base.mark_text(fontSize=11).encode(
         text=alt.Text("n_events:Q"),
@@ -282,9 +310,11 @@ def heatmap(data: pd.DataFrame, x: str, y: str, value: str, title: str, what: st
 
 def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet reports, and in what tone") -> alt.Chart:
     """One dot per outlet: mean Goldstein weight of the events it reports, sized by how many, coloured by origin."""
-    desc = f"Dot chart of {len(profile)} outlets by the mean Goldstein weight of the events they report: " + "; ".join(
-        f"{o} ({g}): {tn:+.2f} over {n} events" for o, g, tn, n in zip(profile["outlet"], profile["group"], profile["tone"], profile["n_events"])
-    ) + "."
+    desc = (
+        f"Dot chart of {len(profile)} outlets by the mean Goldstein weight of the events they report: "
+        + "; ".join(f"{o} ({g}): {tn:+.2f} over {n} events" for o, g, tn, n in zip(profile["outlet"], profile["group"], profile["tone"], profile["n_events"]))
+        + "."
+    )
     return (
         _base(profile, desc, title, height=max(200, 18 * len(profile)))
         .mark_circle(opacity=0.85)
@@ -292,7 +322,9 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
             x=alt.X("tone:Q", title="Mean Goldstein weight of events reported", scale=alt.Scale(domain=[-10, 10])),
             y=alt.Y("outlet:N", title=None, sort=alt.EncodingSortField("tone", order="ascending"), axis=alt.Axis(labelLimit=220)),
             size=alt.Size("n_events:Q", title="Events reported", scale=alt.Scale(range=[40, 400]), legend=alt.Legend(orient="bottom")),
-            color=alt.Color("group:N", title="Outlet", scale=alt.Scale(domain=list(GROUP_COLOURS), range=list(GROUP_COLOURS.values())), legend=alt.Legend(orient="bottom")),
+            color=alt.Color(
+                "group:N", title="Outlet", scale=alt.Scale(domain=list(GROUP_COLOURS), range=list(GROUP_COLOURS.values())), legend=alt.Legend(orient="bottom")
+            ),
             tooltip=[
                 alt.Tooltip("outlet:N", title="Outlet"),
                 alt.Tooltip("group:N", title="Group"),
