@@ -30,6 +30,16 @@ def _base(data: pd.DataFrame, description: str, title: str, height: int = HEIGHT
     return alt.Chart(data, description=description, title=title).properties(width="container", height=height)
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 event', '2 events'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _span(first: str, last: str) -> str:
+    """'in 2015' or 'between 2014 and 2016'."""
+    return f"in {first}" if first == last else f"between {first} and {last}"
+
+
 def _quad_scale() -> alt.Scale:
     return alt.Scale(domain=list(QUAD_COLOURS), range=list(QUAD_COLOURS.values()))
 
@@ -67,7 +77,7 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
     n = len(data)
     desc = (
         (
-            f"Timeline of {n} events dated between {data['date'].min()[:4]} and {data['date'].max()[:4]}, one point per event, "
+            f"Timeline of {_count(n, 'event')} dated {_span(data['date'].min()[:4], data['date'].max()[:4])}, one point per event, "
             "placed by date and by kind (verbal or material, cooperation or conflict). "
             "Filled points are reported first-hand, hollow ones only as background."
         )
@@ -99,7 +109,7 @@ def index_chart(index: pd.DataFrame, x: str = "period_label", title: str = "Coop
     """Bars of the mean Goldstein weight per group (from :func:`measures.cooperation_index`)."""
     desc = (
         "Bar chart of the mean Goldstein weight of Iran–Azerbaijan events per group: "
-        + "; ".join(f"{g}: {v:+.2f} over {n} events" for g, v, n in zip(index[x], index["index"], index["n_events"]))
+        + "; ".join(f"{g}: {v:+.2f} over {_count(n, 'event')}" for g, v, n in zip(index[x], index["index"], index["n_events"]))
         + "."
     )
     return (
@@ -139,7 +149,7 @@ def coverage_data(t: Tables, source_ids: list[str], events: pd.DataFrame | None 
     ev = t.events.set_index("event_id")
     cov["event"] = cov["event_id"] + " " + cov["event_id"].map(ev["summary"]).str.slice(0, 60)
     cov["when"] = [measures.date_label(d, p) for d, p in zip(cov["event_id"].map(ev["date"]), cov["event_id"].map(ev["date_precision"]))]
-    return cov[["event_id", "event", "when", "source_id", "outlet", "reporting", "summary"]]
+    return cov[["event_id", "event", "when", "source_id", "outlet", "source_label", "reporting", "summary"]]
 
 
 def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None = None, title: str = "Which outlet reports which event") -> alt.Chart:
@@ -149,7 +159,7 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
     desc = (
         "Grid of events (rows) by source (columns), coloured by how each source reports each event. "
         + "; ".join(
-            f"{r['outlet']}: {r['first-hand']} first-hand, {r['background']} as background, {r['not reported']} not reported"
+            f"{r['source_label']}: {r['first-hand']} first-hand, {r['background']} as background, {r['not reported']} not reported"
             for r in summary.to_dict("records")
         )
         + "."
@@ -171,7 +181,7 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
             tooltip=[
                 alt.Tooltip("when:N", title="Date"),
                 alt.Tooltip("summary:N", title="Event"),
-                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("source_label:N", title="Source"),
                 alt.Tooltip("reporting:N", title="Reported"),
             ],
         )
@@ -312,7 +322,9 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
     """One dot per outlet: mean Goldstein weight of the events it reports, sized by how many, coloured by origin."""
     desc = (
         f"Dot chart of {len(profile)} outlets by the mean Goldstein weight of the events they report: "
-        + "; ".join(f"{o} ({g}): {tn:+.2f} over {n} events" for o, g, tn, n in zip(profile["outlet"], profile["group"], profile["tone"], profile["n_events"]))
+        + "; ".join(
+            f"{o} ({g}): {tn:+.2f} over {_count(n, 'event')}" for o, g, tn, n in zip(profile["outlet"], profile["group"], profile["tone"], profile["n_events"])
+        )
         + "."
     )
     return (

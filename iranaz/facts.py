@@ -99,7 +99,7 @@ def period(t: Tables, period_id: str) -> dict[str, Any]:
     """
     ev = measures.in_period(t.events, period_id)
     bil = ev[ev["bilateral"]]
-    idx = float(bil["goldstein"].mean().round(2)) if len(bil) else float("nan")
+    balance = measures.cooperation_index(ev.assign(all="all"), by="all")
     cited = t.evidence[t.evidence["event_id"].isin(ev["event_id"])]
     src = t.sources[t.sources["source_id"].isin(cited["source_id"])]
     outlets = src[src["outlet_id"] != ""].drop_duplicates("outlet_id")
@@ -110,9 +110,10 @@ def period(t: Tables, period_id: str) -> dict[str, Any]:
         "n_events": len(ev),
         "n_bilateral": len(bil),
         "n_third_party": len(ev) - len(bil),
-        "index": idx,
-        "n_cooperative": int((bil["goldstein"] > 0).sum()),
-        "n_conflictual": int((bil["goldstein"] < 0).sum()),
+        # The same index as the charts: bilateral events, allegations left out.
+        "index": float(balance["index"].iloc[0]) if len(balance) else float("nan"),
+        "n_cooperative": int(balance["n_cooperative"].iloc[0]) if len(balance) else 0,
+        "n_conflictual": int(balance["n_conflictual"].iloc[0]) if len(balance) else 0,
         "n_visits": int((ev["cameo_code"] == "042").sum()),
         "n_agreements": int((ev["cameo_code"] == "057").sum()),
         "n_sources": len(src),

@@ -103,14 +103,25 @@ def coverage(t: Tables, source_ids: list[str], events: pd.DataFrame | None = Non
     grid = ev[["event_id", "date", "summary"]].merge(pd.DataFrame({"source_id": source_ids}), how="cross")
     grid = grid.merge(t.evidence[["event_id", "source_id", "reporting"]], on=["event_id", "source_id"], how="left")
     grid["reporting"] = grid["reporting"].fillna("not reported")
-    outlets = t.sources.set_index("source_id")
-    grid["outlet"] = grid["source_id"].map(outlets["outlet"].replace("", None)).fillna(grid["source_id"])
+    src = t.sources.set_index("source_id")
+    grid["outlet"] = grid["source_id"].map(src["outlet"].replace("", None)).fillna(grid["source_id"])
+    grid["source_label"] = grid["source_id"].map(source_label(t.sources.set_index("source_id")))
     return grid.sort_values(["date", "event_id", "source_id"]).reset_index(drop=True)
+
+
+def source_label(sources: pd.DataFrame) -> pd.Series:
+    """A reader's name for each source: outlet and publication date, e.g. 'Al-Monitor, 11 Apr 2014'.
+
+    Two pages of one outlet stay apart; a page of unknown outlet is named by its id.
+    """
+    outlet = sources["outlet"].where(sources["outlet"] != "", "source " + sources.index.to_series())
+    date = sources["published"].dt.strftime("%-d %b %Y").fillna("undated")
+    return outlet + ", " + date
 
 
 def coverage_summary(cov: pd.DataFrame) -> pd.DataFrame:
     """Per source: events reported first-hand, as background, not at all."""
-    out = cov.pivot_table(index=["source_id", "outlet"], columns="reporting", values="event_id", aggfunc="count", fill_value=0)
+    out = cov.pivot_table(index=["source_id", "outlet", "source_label"], columns="reporting", values="event_id", aggfunc="count", fill_value=0)
     for col in ("first-hand", "background", "not reported"):
         if col not in out.columns:
             out[col] = 0

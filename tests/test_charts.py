@@ -20,7 +20,9 @@ def test_timeline_spec_has_one_mark_per_event_and_tooltips(toy_events):
     assert len(values) == 5
     tips = [t["field"] for t in spec["encoding"]["tooltip"]]
     assert {"when", "actors", "summary", "sources"} <= set(tips)
-    assert "5 events" in spec["description"]
+    assert "Timeline of 5 events dated between 2014 and 2015" in spec["description"]
+    one = charts.timeline(toy_events.head(1)).to_dict()["description"]
+    assert one.startswith("Timeline of 1 event dated in 2014")
     assert spec["width"] == "container"
 
 
@@ -51,7 +53,7 @@ def test_coverage_of_the_2014_visit():
     assert {"E001", "E004", "E013", "E014", "E015"} <= by_outlet["Al-Monitor"]
     assert set(data[(data["outlet"] == "Al-Monitor") & (data["reporting"] == "background")]["event_id"]) == {"E013", "E014", "E015"}
     spec = charts.coverage_chart(t, ["commonspace-2014-04-09", "almonitor-2014-04-11"]).to_dict()
-    assert "commonspace.eu: 3 first-hand, 0 as background" in spec["description"]
+    assert "commonspace.eu, 9 Apr 2014: 3 first-hand, 0 as background" in spec["description"]
 
 
 def test_domain_bars_description_lists_every_bar():
