@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from . import measures
+from . import offline as _offline  # noqa: F401  (Altair renderer and theme that draw offline)
 from .tables import Tables
 
 #: Okabe–Ito colours for the four quad classes, cooperation in blues, conflict in oranges.
@@ -88,7 +89,13 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
         _base(data, desc, title, height=220)
         .mark_point(size=70, strokeWidth=2)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format=_date_format(events), labelOverlap=True), scale=alt.Scale(padding=12)),
+            x=alt.X(
+                "date:T",
+                title=None,
+                # One tick per month or per year, as the labels say (no "Oct 2021" twice).
+                axis=alt.Axis(format=_date_format(events), labelOverlap=True, tickCount="month" if _date_format(events) == "%b %Y" else "year"),
+                scale=alt.Scale(padding=12),
+            ),
             y=alt.Y("quad_label:N", title=None, sort=list(QUAD_COLOURS), scale=alt.Scale(domain=list(QUAD_COLOURS))),
             yOffset=alt.YOffset("slot:O"),
             color=alt.Color("quad_label:N", scale=_quad_scale(), legend=None),
@@ -116,7 +123,13 @@ def index_chart(index: pd.DataFrame, x: str = "period_label", title: str = "Coop
         _base(index, desc, title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            # Labels: the years of "2012–2013: the strained years" (the tooltip names the period), upright on a phone.
+            x=alt.X(
+                f"{x}:N",
+                title=None,
+                sort=None,
+                axis=alt.Axis(labelAngle=alt.ExprRef("containerSize()[0] < 560 ? -90 : 0"), labelLimit=160, labelExpr="split(datum.label, ': ')[0]"),
+            ),
             y=alt.Y("index:Q", title="Mean Goldstein weight", scale=alt.Scale(domain=[-10, 10])),
             color=alt.condition(alt.datum.index >= 0, alt.value(QUAD_COLOURS["Material cooperation"]), alt.value(QUAD_COLOURS["Material conflict"])),
             tooltip=[
@@ -199,7 +212,7 @@ def quad_bars(counts: pd.DataFrame, by: str, title: str) -> alt.Chart:
         _base(counts, desc, title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{by}:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            x=alt.X(f"{by}:N", title=None, sort=None, axis=alt.Axis(labelAngle=alt.ExprRef("containerSize()[0] < 560 ? -90 : 0"), labelLimit=160)),
             y=alt.Y("n_events:Q", title="Number of events", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("quad_label:N", title="Kind", scale=_quad_scale(), legend=alt.Legend(orient="bottom")),
             order=alt.Order("quad_class:Q"),
@@ -213,7 +226,7 @@ RANK_COLOURS = {
     "minister or equivalent": "#56B4E9",
     "deputy minister": "#009E73",
     "other": "#CC79A7",
-    "delegation (no named visitor)": "#999999",
+    "delegation (no named visitor)": "#666666",  # not #999999: too close to #CC79A7 for deuteranopes
 }
 GROUP_COLOURS = {"Iranian": "#009E73", "Azerbaijani": "#0072B2", "International": "#E69F00"}
 
@@ -272,14 +285,14 @@ def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, di
         _base(data, desc, title, height=170)
         .mark_circle(size=110, opacity=0.9)
         .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
             y=alt.Y("direction:N", title=None),
             yOffset=alt.YOffset("slot:O"),
             color=alt.Color(
                 "rank:N",
                 title="Visitor's rank",
                 scale=alt.Scale(domain=ranks, range=[RANK_COLOURS[r] for r in ranks]),
-                legend=alt.Legend(orient="bottom", columns=2),
+                legend=alt.Legend(orient="bottom", columns=alt.ExprRef("containerSize()[0] < 560 ? 1 : 2")),  # one column on a phone
             ),
             tooltip=[
                 alt.Tooltip("when:N", title="Date"),
@@ -296,8 +309,9 @@ def heatmap(data: pd.DataFrame, x: str, y: str, value: str, title: str, what: st
     """A grid of ``value`` (a share, 0–1) by ``x`` and ``y``, in one sequential colour, with the count written in each cell."""
     desc = f"Grid of {what}: " + "; ".join(f"{r[y]}, {r[x]}: {r['n_events']} ({r[value]:.0%})" for r in data.to_dict("records") if r["n_events"]) + "."
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=120, orient="top")),
-        y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        # On a phone: column labels turned upright, row labels at most 40% of the width.
+        x=alt.X(f"{x}:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=alt.ExprRef("containerSize()[0] < 560 ? -90 : 0"), labelLimit=120, orient="top")),
+        y=alt.Y(f"{y}:N", title=None, sort=None, axis=alt.Axis(labelLimit=alt.ExprRef("min(260, containerSize()[0] * 0.4)"))),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
@@ -312,6 +326,7 @@ def heatmap(data: pd.DataFrame, x: str, y: str, value: str, title: str, what: st
     )
     labels = base.mark_text(fontSize=11).encode(
         text=alt.Text("n_events:Q"),
+        tooltip=cells.encoding.tooltip,  # the number sits on top of its cell: hovering it shows the cell's tooltip
         color=alt.condition(f"datum.{value} > 0.5", alt.value("white"), alt.value("#222222")),
     )
     n_rows = data[y].nunique()
@@ -332,7 +347,12 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
         .mark_circle(opacity=0.85)
         .encode(
             x=alt.X("tone:Q", title="Mean Goldstein weight of events reported", scale=alt.Scale(domain=[-10, 10])),
-            y=alt.Y("outlet:N", title=None, sort=alt.EncodingSortField("tone", order="ascending"), axis=alt.Axis(labelLimit=220)),
+            y=alt.Y(
+                "outlet:N",
+                title=None,
+                sort=alt.EncodingSortField("tone", order="ascending"),
+                axis=alt.Axis(labelLimit=alt.ExprRef("min(220, containerSize()[0] * 0.4)")),
+            ),
             size=alt.Size("n_events:Q", title="Events reported", scale=alt.Scale(range=[40, 400]), legend=alt.Legend(orient="bottom")),
             color=alt.Color(
                 "group:N", title="Outlet", scale=alt.Scale(domain=list(GROUP_COLOURS), range=list(GROUP_COLOURS.values())), legend=alt.Legend(orient="bottom")

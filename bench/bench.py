@@ -1,0 +1,252 @@
+"""Budgets of the reader's experience, measured (``make bench``).
+
+Builds a copy of the book (never the project's own ``_build``) twice over: with the offline
+chart output (the book as published) and with Altair's default CDN output, side by side.
+For each it reports
+
+* clean build time (cold notebook cache, cold Vega-bundle cache), no-change rebuild time,
+  rebuild time after editing one chapter's prose and after editing one of its code cells;
+* HTML bytes per page (raw, and gzip-compressed as a web server would send them);
+* shared static bytes (``_static/``; the Vega bundle on its own line);
+* the median time from navigation to all charts drawn, per page, in headless Chromium with
+  every non-local request blocked (the CDN variant cannot draw offline: n/a).
+
+Usage: ``python bench/bench.py [--runs 5] [--json artifacts/bench.json]``. Timings depend on
+the machine and on what else runs on it; the numbers in docs/benchmarks.md say where they
+were taken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from iranaz import offline  # noqa: E402
+
+CHROMIUM = os.environ.get("IRANAZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+SKIP = {".git", ".venv", ".venv-cff", "_build", "artifacts", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", "staging"}
+TARGETS = {"clean": 60.0, "nochange": 3.0, "page_kb": 80.0, "draw_s": 1.0}
+
+
+def copy_book(dst: Path) -> Path:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n in SKIP or n.endswith(".egg-info")}
+
+    shutil.copytree(ROOT, dst, ignore=ignore)
+    return dst
+
+
+def build(src: Path, out: Path, env: dict[str, str]) -> float:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [str(jb), "build", str(src), "--path-output", str(out), "-n", "-W", "--keep-going"], cwd=src, env=env, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def chart_chapter(src: Path) -> Path:
+    import yaml
+
+    toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    for f in files:
+        p = src / f"{f}.md"
+        if p.exists() and "charts." in p.read_text(encoding="utf-8"):
+            return p
+    sys.exit("no chapter with charts")
+
+
+def edit_prose(chapter: Path) -> None:
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n", encoding="utf-8")
+
+
+def edit_code(chapter: Path) -> None:
+    lines = chapter.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("```{code-cell}"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "```")
+    lines.insert(end, "# edited by the benchmark\n")
+    chapter.write_text("".join(lines), encoding="utf-8")
+
+
+def pages(html: Path) -> list[str]:
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if not p.relative_to(html).as_posix().startswith(("_static/", "_sources/")) and p.name != "index.html"
+    )
+
+
+def sizes(html: Path) -> dict:
+    per_page = {}
+    for page in pages(html):
+        data = (html / page).read_bytes()
+        per_page[page] = {"bytes": len(data), "gzip": len(gzip.compress(data, compresslevel=6, mtime=0)), "charts": data.count(b'class="iranaz-chart"')}
+    static = [f for f in (html / "_static").rglob("*") if f.is_file()]
+    bundle = [f for f in static if f.name.startswith("iranaz-vega-")]
+    return {
+        "pages": per_page,
+        "static_bytes": sum(f.stat().st_size for f in static),
+        "bundle_bytes": sum(f.stat().st_size for f in bundle),
+        "bundle_gzip": sum(len(gzip.compress(f.read_bytes(), 6, mtime=0)) for f in bundle),
+    }
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def draw_times(html: Path, chart_pages: list[str], runs: int) -> dict[str, dict]:
+    """Median (and spread) of navigation → last chart drawn. Cold: a fresh browser context per
+    run (empty cache, as on a first visit). Warm: the same page opened again in that context
+    (the bundle cached, as when a reader moves on from one chapter to the next)."""
+    from playwright.sync_api import sync_playwright
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    out: dict[str, dict] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            drawn = "() => [...document.querySelectorAll('div.iranaz-chart')].every(d => d.dataset.iranazState === 'drawn')"
+            last = "() => Math.max(...[...document.querySelectorAll('div.iranaz-chart')].map(d => +d.dataset.iranazDrawnMs))"
+            for page_path in chart_pages:
+                cold, warm = [], []
+                for _ in range(runs + 1):  # the first run warms the OS file cache; not counted
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                    ctx.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1" else r.abort())
+                    page = ctx.new_page()
+                    for samples in (cold, warm):
+                        page.goto(f"{base}/{page_path}")
+                        page.wait_for_function(drawn, timeout=60_000)
+                        samples.append(page.evaluate(last))
+                    ctx.close()
+                cold, warm = cold[1:], warm[1:]
+                out[page_path] = {
+                    "median_ms": statistics.median(cold),
+                    "min_ms": min(cold),
+                    "max_ms": max(cold),
+                    "warm_median_ms": statistics.median(warm),
+                    "warm_min_ms": min(warm),
+                    "warm_max_ms": max(warm),
+                }
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return out
+
+
+def measure(variant: str, work: Path, runs: int) -> dict:
+    src = copy_book(work / f"src-{variant}")
+    out = work / f"out-{variant}"
+    env = {**os.environ, "PYTHONHASHSEED": "0", offline.CACHE_ENV: str(work / f"vega-cache-{variant}")}
+    env.pop(offline.BOOK_BUILD_ENV, None)
+    env[offline.OUTPUT_ENV] = "cdn" if variant == "cdn" else "offline"
+    result = {"variant": variant}
+    print(f"[{variant}] clean build ...", flush=True)
+    result["clean_s"] = build(src, out, env)
+    result["nochange_s"] = build(src, out, env)
+    chapter = chart_chapter(src)
+    result["edited_chapter"] = chapter.relative_to(src).as_posix()
+    edit_prose(chapter)
+    result["prose_edit_s"] = build(src, out, env)
+    edit_code(chapter)
+    result["code_edit_s"] = build(src, out, env)
+    html = out / "_build" / "html"
+    result["sizes"] = sizes(html)
+    if variant == "offline":
+        chart_pages = [p for p, s in result["sizes"]["pages"].items() if s["charts"]]
+        print(f"[{variant}] drawing {len(chart_pages)} pages x {runs} runs ...", flush=True)
+        result["draw"] = draw_times(html, chart_pages, runs)
+    return result
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "n/a"
+
+
+def report(off: dict, cdn: dict) -> str:
+    lines = []
+    w = lines.append
+    w("### Build times (seconds)\n")
+    w("| | offline (book) | Altair CDN default | offline / CDN | target |")
+    w("|---|---:|---:|---:|---|")
+    for key, label, target in (
+        ("clean_s", "clean build", "≤ 60 s"),
+        ("nochange_s", "no-change rebuild", "≤ 3 s"),
+        ("prose_edit_s", f"rebuild after a prose edit of `{off['edited_chapter']}`", ""),
+        ("code_edit_s", f"rebuild after a code edit of `{off['edited_chapter']}` (re-executes it)", ""),
+    ):
+        w(f"| {label} | {off[key]:.1f} | {cdn[key]:.1f} | {ratio(off[key], cdn[key])} | {target} |")
+    w("\n### Bytes\n")
+    w("| page | charts | HTML offline | gzip | HTML CDN | gzip | offline / CDN | ≤ 80 KB |")
+    w("|---|---:|---:|---:|---:|---:|---:|---|")
+    for page, s in off["sizes"]["pages"].items():
+        c = cdn["sizes"]["pages"].get(page, {"bytes": 0, "gzip": 0})
+        ok = "yes" if s["bytes"] <= TARGETS["page_kb"] * 1000 else "**no**"
+        w(
+            f"| `{page}` | {s['charts']} | {s['bytes'] / 1000:.1f} KB | {s['gzip'] / 1000:.1f} KB"
+            f" | {c['bytes'] / 1000:.1f} KB | {c['gzip'] / 1000:.1f} KB | {ratio(s['bytes'], c['bytes'])} | {ok} |"
+        )
+    so, sc = off["sizes"], cdn["sizes"]
+    static_ratio = ratio(so["static_bytes"], sc["static_bytes"])
+    w(f"| shared `_static/` | | {so['static_bytes'] / 1000:.0f} KB | | {sc['static_bytes'] / 1000:.0f} KB | | {static_ratio} | |")
+    w(
+        f"| of which the Vega bundle (loaded only by pages with charts) | | {so['bundle_bytes'] / 1000:.0f} KB"
+        f" | {so['bundle_gzip'] / 1000:.0f} KB | 0 (fetched from the CDN) | | | |"
+    )
+    w("\n### Navigation → all charts drawn (headless Chromium, no network; median of runs)\n")
+    w("| page | charts | first visit (cold cache) | min–max | next visit (warm cache) | min–max | CDN default | ≤ 1.0 s cold / warm |")
+    w("|---|---:|---:|---:|---:|---:|---|---|")
+    for page, d in off.get("draw", {}).items():
+        ok = "/".join("yes" if d[k] <= TARGETS["draw_s"] * 1000 else "**no**" for k in ("median_ms", "warm_median_ms"))
+        n = off["sizes"]["pages"][page]["charts"]
+        w(
+            f"| `{page}` | {n} | {d['median_ms']:.0f} ms | {d['min_ms']:.0f}–{d['max_ms']:.0f} ms | {d['warm_median_ms']:.0f} ms"
+            f" | {d['warm_min_ms']:.0f}–{d['warm_max_ms']:.0f} ms | n/a (no CDN offline) | {ok} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="page loads per page for the draw time (default 5)")
+    parser.add_argument("--json", type=Path, default=ROOT / "artifacts" / "bench.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="iranaz-bench-") as tmp:
+        work = Path(tmp)
+        off = measure("offline", work, args.runs)
+        cdn = measure("cdn", work, args.runs)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"offline": off, "cdn": cdn, "cpus": os.cpu_count(), "load": os.getloadavg()}, indent=2), encoding="utf-8")
+    print(report(off, cdn))
+    load = os.getloadavg()[0]
+    print(f"\n(2-core targets: clean ≤ 60 s, no-change ≤ 3 s, chapter HTML ≤ 80 KB, charts drawn ≤ 1.0 s; load average {load:.1f}; data in {args.json})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
