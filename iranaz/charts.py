@@ -242,7 +242,7 @@ def index_timeline(quarters: pd.DataFrame, marks: pd.DataFrame, title: str = "Co
     )
     q = quarters.assign(quarter=quarters["quarter"].dt.strftime("%Y-%m-%d"))
     m = marks.assign(date=marks["date"].dt.strftime("%Y-%m-%d"), top=9.3)
-    x = alt.X("quarter:T", title=None, axis=alt.Axis(format="%Y", labelOverlap=True))
+    x = alt.X("quarter:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True))
     bars = (
         alt.Chart(q)
         .mark_bar(width={"band": 0.9})

@@ -62,3 +62,10 @@ def test_domain_bars_description_lists_every_bar():
     counts = pd.DataFrame({"domain": ["energy", "culture"], "label": ["Energy", "Culture"], "n_events": [2, 1]})
     spec = charts.domain_bars(counts, "t", "agreements").to_dict()
     assert spec["description"] == "Bar chart of agreements per domain: Energy: 2; Culture: 1."
+
+
+def test_long_timelines_label_each_year_once(toy_events):
+    spec = charts.timeline(toy_events).to_dict()
+    assert spec["encoding"]["x"]["axis"]["tickCount"] == "year"
+    short = charts.timeline(toy_events[toy_events["year"] == 2014]).to_dict()
+    assert short["encoding"]["x"]["axis"]["format"] == "%b %Y"
