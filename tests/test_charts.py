@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from iranaz import charts, measures, tables
 
 
@@ -65,7 +67,8 @@ def test_domain_bars_description_lists_every_bar():
 
 
 def test_long_timelines_label_each_year_once(toy_events):
-    spec = charts.timeline(toy_events).to_dict()
-    assert spec["encoding"]["x"]["axis"]["tickCount"] == "year"
+    long = toy_events.assign(date=toy_events["date"].where(toy_events["event_id"] != "E905", pd.Timestamp("2018-06-01")))
+    spec = charts.timeline(long).to_dict()
+    assert (spec["encoding"]["x"]["axis"]["format"], spec["encoding"]["x"]["axis"]["tickCount"]) == ("%Y", "year")
     short = charts.timeline(toy_events[toy_events["year"] == 2014]).to_dict()
     assert short["encoding"]["x"]["axis"]["format"] == "%b %Y"
