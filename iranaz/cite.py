@@ -281,17 +281,15 @@ def _issued(meta: Metadata) -> dict:
     return {"date-parts": [[d.year, d.month, d.day]]}
 
 
+def _edition(meta: Metadata) -> dict[str, Any]:
+    """What the book and each of its chapters share in CSL-JSON: authors, date, version."""
+    return {"author": [{"literal": a} for a in meta.authors], "issued": _issued(meta), "version": meta.version}
+
+
 def book_csl(root: Path | None = None) -> dict[str, Any]:
     """The CSL-JSON item of the whole book."""
     meta = metadata(root)
-    item: dict[str, Any] = {
-        "id": _key(None),
-        "type": "book",
-        "title": meta.title,
-        "author": [{"literal": a} for a in meta.authors],
-        "issued": _issued(meta),
-        "version": meta.version,
-    }
+    item: dict[str, Any] = {"id": _key(None), "type": "book", "title": meta.title, **_edition(meta)}
     if meta.baseurl:
         item["URL"] = meta.baseurl
     return item
@@ -301,15 +299,7 @@ def chapter_csl(name: str, root: Path | None = None) -> dict[str, Any]:
     """The CSL-JSON item of one chapter (``type: chapter``, inside the book)."""
     meta = metadata(root)
     page = find_page(name, meta.root)
-    item: dict[str, Any] = {
-        "id": _key(page),
-        "type": "chapter",
-        "title": page.title,
-        "container-title": meta.title,
-        "author": [{"literal": a} for a in meta.authors],
-        "issued": _issued(meta),
-        "version": meta.version,
-    }
+    item: dict[str, Any] = {"id": _key(page), "type": "chapter", "title": page.title, "container-title": meta.title, **_edition(meta)}
     if page.number:
         item["chapter-number"] = page.number
     if meta.page_url(page.docname):
