@@ -270,6 +270,25 @@ def data_package(data_dir: Path | None = None) -> Offer:
     return Offer(payload, f"Data package in the built book: {name}")
 
 
+def tables(data_dir: Path | None = None) -> Offer:
+    """Links to each table of the data package on its own (CSV), and to ``datapackage.json``."""
+    data_dir = Path(data_dir or paths.DATA)
+    pkg = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    files = [
+        {
+            "name": "datapackage.json",
+            "label": "datapackage.json",
+            "title": "The description of every table and column",
+            "text": (data_dir / "datapackage.json").read_text(encoding="utf-8"),
+        }
+    ]
+    for res in pkg["resources"]:
+        files.append(
+            {"name": res["path"], "label": res["path"], "title": res.get("title", res["name"]), "text": (data_dir / res["path"]).read_text(encoding="utf-8")}
+        )
+    return Offer({"kind": "tables", "name": "tables", "files": files}, "Tables: " + ", ".join(f["name"] for f in files))
+
+
 # --------------------------------------------------------------------------------------
 # Rendering in the book (myst-nb MIME renderer plugin)
 
@@ -314,8 +333,14 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
         path = folder / f["name"]
         _write_if_changed(path, content)
         ref = addnodes.download_reference(
-            "", "", reftarget="/" + posixpath.relpath(path.as_posix(), srcdir.resolve().as_posix()), refdoc=docname,
-            refdomain="", reftype="download", refexplicit=True, classes=[f"iranaz-download-{Path(f['name']).suffix[1:]}"],
+            "",
+            "",
+            reftarget="/" + posixpath.relpath(path.as_posix(), srcdir.resolve().as_posix()),
+            refdoc=docname,
+            refdomain="",
+            reftype="download",
+            refexplicit=True,
+            classes=[f"iranaz-download-{Path(f['name']).suffix[1:]}"],
         )
         ref["reftitle"] = f.get("title", "")
         ref += nodes.inline(text=f["label"])
@@ -336,6 +361,14 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
         citation += nodes.Text("Cite: ")
         citation += _rich(cite.chart_citation(payload.get("title", ""), docname, srcdir))
         para += citation
+    elif payload["kind"] == "tables":
+        links += nodes.Text("Download each table: ")
+        for i, (ref, size) in enumerate(refs):
+            if i:
+                links += nodes.Text(" · ")
+            links += ref
+            links += nodes.Text(f" ({_size(size)})")
+        para += links
     else:  # the data package
         ref, size = refs[0]
         meta = cite.metadata(srcdir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -66,4 +67,14 @@ def test_code_is_hidden_behind_a_toggle(built):
     assert "tables.load()" not in text_of(html)  # set-up cells are removed
     # chart cells: the code is in the page, folded behind a "Show code cell source" toggle
     assert html.count("tag_hide-input") == 3
-    assert "Show code cell source" in html and "charts.timeline(" in html
+    assert "Show code cell source" in html
+    assert re.search(r"charts\s*\.\s*timeline", text_of(html))  # highlighted, so split into tokens
+
+
+def test_data_page_links_every_table_and_the_package(built):
+    html = (built / "book" / "data.html").read_text(encoding="utf-8")
+    package = json.loads((paths.DATA / "datapackage.json").read_text(encoding="utf-8"))
+    for res in package["resources"]:
+        assert re.search(rf'href="[^"]*_downloads/[0-9a-f]+/{re.escape(res["path"])}"', html), res["path"]
+    assert re.search(r'href="[^"]*_downloads/[0-9a-f]+/datapackage\.json"', html)
+    assert re.search(r'href="[^"]*_downloads/[0-9a-f]+/[\w-]+-\d+\.\d+\.\d+\.zip"', html)
