@@ -3,8 +3,9 @@
      titles of its three icons into text inside it ("Light", "Dark", "System Settings");
      the icons are decorative (only one shows at a time), so they are hidden from the
      accessibility tree;
-   - the search button is named "Search" while it shows "Search Ctrl+K": its name is taken
-     from what it shows instead. */
+   - the search button is named "Search" while it shows "Search Ctrl+K", and myst-nb's
+     folded cells ("hide-input") are named "Toggle hidden content" while they show "Show code
+     cell source": their names are taken from what they show instead. */
 (function () {
   "use strict";
   function fix() {
@@ -16,8 +17,8 @@
       var title = icon.querySelector && icon.querySelector("title");
       if (title) { title.remove(); }
     });
-    document.querySelectorAll(".search-button-field[aria-label]").forEach(function (button) {
-      button.removeAttribute("aria-label");
+    document.querySelectorAll(".search-button-field[aria-label], details.hide > summary[aria-label]").forEach(function (el) {
+      if (el.textContent.trim()) { el.removeAttribute("aria-label"); }
     });
   }
   fix();
