@@ -17,6 +17,9 @@ because no ``window.vegaEmbed`` ever appears, is an error: the PDF would otherwi
 from __future__ import annotations
 
 import argparse
+import asyncio
+import concurrent.futures
+import functools
 import html
 import io
 import re
@@ -106,6 +109,24 @@ class Printed:
         return f"{self.page.number}  {self.page.title}" if self.page.number else self.page.title
 
 
+def _off_the_loop(fn):
+    """Run ``fn`` on a worker thread when this thread already runs an asyncio loop.
+
+    Playwright's sync API refuses to start inside a running loop: a Jupyter kernel has one,
+    and so does a test session that keeps another sync Playwright open. A fresh thread has
+    none, so printing works from anywhere; exceptions come back unchanged.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if asyncio._get_running_loop() is None:
+            return fn(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(fn, *args, **kwargs).result()
+
+    return wrapper
+
+
 def _launch(playwright, executable: str):
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
 
@@ -132,6 +153,7 @@ def _wait_for_charts(pg, docname: str) -> int:
     return n
 
 
+@_off_the_loop
 def print_pages(html_dir: Path, pages: list[cite.Page], executable: str = CHROMIUM) -> list[Printed]:
     """Print every page of the built book, in order, each to its own PDF."""
     from playwright.sync_api import sync_playwright
@@ -248,6 +270,7 @@ def _first_page_of(texts: list[str], heading: str, start: int = 0) -> int:
     return next((i for i in range(start, len(texts)) if want in texts[i]), start)
 
 
+@_off_the_loop
 def make_pdf(html_dir: Path | None = None, out: Path | None = None, root: Path | None = None, executable: str = CHROMIUM) -> Path:
     """Print the book built in ``html_dir`` to ``out``; return the path of the PDF."""
     from playwright.sync_api import sync_playwright
