@@ -319,6 +319,19 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
+def _link_list(links, label: str, refs: list, sizes: bool) -> None:
+    """Append 'label a · b · c' to ``links``, each download optionally followed by its size."""
+    from docutils import nodes
+
+    links += nodes.Text(label)
+    for i, (ref, size) in enumerate(refs):
+        if i:
+            links += nodes.Text(" · ")
+        links += ref
+        if sizes:
+            links += nodes.Text(f" ({_size(size)})")
+
+
 def _download_nodes(renderer, payload: dict[str, Any]) -> list:
     from docutils import nodes
     from sphinx import addnodes
@@ -350,11 +363,7 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
     para = nodes.paragraph()
     links = nodes.inline(classes=["iranaz-downloads-links"])
     if payload["kind"] == "chart":
-        links += nodes.Text("Download: ")
-        for i, (ref, _) in enumerate(refs):
-            if i:
-                links += nodes.Text(" · ")
-            links += ref
+        _link_list(links, "Download: ", refs, sizes=False)
         para += links
         para += nodes.Text(" ")
         citation = nodes.inline(classes=["iranaz-chart-cite"])
@@ -362,12 +371,7 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
         citation += _rich(cite.chart_citation(payload.get("title", ""), docname, srcdir))
         para += citation
     elif payload["kind"] == "tables":
-        links += nodes.Text("Download each table: ")
-        for i, (ref, size) in enumerate(refs):
-            if i:
-                links += nodes.Text(" · ")
-            links += ref
-            links += nodes.Text(f" ({_size(size)})")
+        _link_list(links, "Download each table: ", refs, sizes=True)
         para += links
     else:  # the data package
         ref, size = refs[0]
