@@ -54,11 +54,22 @@ def copy_book(dst: Path) -> Path:
 
 
 def build(src: Path, out: Path, env: dict[str, str]) -> float:
-    jb = Path(sys.executable).with_name("jupyter-book")
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [str(jb), "build", str(src), "--path-output", str(out), "-n", "-W", "--keep-going"], cwd=src, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "iranaz", "build", "--source", str(src), "--path-output", str(out)], cwd=src, env=env, capture_output=True, text=True
     )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def sphinx_pass(src: Path, out: Path, env: dict[str, str]) -> float:
+    """``jupyter-book build`` run directly: Sphinx's own incremental pass, which the up-to-date
+    check of ``python -m iranaz build`` skips when nothing changed."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(jb), "build", str(src), "--path-output", str(out), "-n", "-W", "--keep-going"], cwd=src, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
@@ -169,6 +180,7 @@ def measure(variant: str, work: Path, runs: int) -> dict:
     print(f"[{variant}] clean build ...", flush=True)
     result["clean_s"] = build(src, out, env)
     result["nochange_s"] = build(src, out, env)
+    result["sphinx_nochange_s"] = sphinx_pass(src, out, env)
     chapter = chart_chapter(src)
     result["edited_chapter"] = chapter.relative_to(src).as_posix()
     edit_prose(chapter)
@@ -196,7 +208,8 @@ def report(off: dict, cdn: dict) -> str:
     w("|---|---:|---:|---:|---|")
     for key, label, target in (
         ("clean_s", "clean build", "≤ 60 s"),
-        ("nochange_s", "no-change rebuild", "≤ 3 s"),
+        ("nochange_s", "no-change rebuild (`python -m iranaz build`: up to date)", "≤ 3 s"),
+        ("sphinx_nochange_s", "Sphinx's own pass with no change (`jupyter-book build` run directly)", ""),
         ("prose_edit_s", f"rebuild after a prose edit of `{off['edited_chapter']}`", ""),
         ("code_edit_s", f"rebuild after a code edit of `{off['edited_chapter']}` (re-executes it)", ""),
     ):

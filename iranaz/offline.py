@@ -42,12 +42,14 @@ from typing import Any
 
 import altair as alt
 
+from . import build, paths
+
 #: Set to ``1`` by the book build (:mod:`iranaz.sphinxext`); notebook kernels inherit it.
-BOOK_BUILD_ENV = "IRANAZ_BOOK_BUILD"
+BOOK_BUILD_ENV = build.BOOK_BUILD_ENV
 #: ``offline`` (default) or ``cdn`` (Altair's default output, for comparison only).
 OUTPUT_ENV = "IRANAZ_CHART_OUTPUT"
 #: Where the generated bundle is cached between builds (default: the user cache dir).
-CACHE_ENV = "IRANAZ_CACHE"
+CACHE_ENV = paths.CACHE_ENV
 
 RENDERER = "iranaz"
 THEME = "iranaz"
@@ -153,21 +155,12 @@ def _vegalite_minor() -> str:
     return ".".join(alt.VEGALITE_VERSION.split(".")[:2])
 
 
-def _cache_dir() -> Path:
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("iranaz"))
-
-
 def _raw_bundle() -> str:
     """vl-convert's bundle of Vega, Vega-Lite and Vega-Embed (2-3 s to make; cached on disk)."""
     import vl_convert
 
     key = f"vl-convert-{metadata.version('vl-convert-python')}-vega-lite-{_vegalite_minor()}"
-    path = _cache_dir() / f"vega-bundle-{key}.js"
+    path = paths.cache_dir() / f"vega-bundle-{key}.js"
     if path.exists():
         return path.read_text(encoding="utf-8")
     text = vl_convert.javascript_bundle(vl_version=_vegalite_minor())

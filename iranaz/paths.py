@@ -1,6 +1,7 @@
 """Every path the project uses, anchored on this file so notebooks, the book build and
 pytest find the same data whatever their working directory."""
 
+import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent.parent
@@ -11,3 +12,16 @@ CLEAN_DIR: Path = SOURCES_DIR / "clean"
 DATAPACKAGE: Path = DATA / "datapackage.json"
 CONFIG: Path = ROOT / "_config.yml"
 BUILD_DIR: Path = ROOT / "_build"
+
+#: Where derived artefacts are kept between runs (the Vega bundle, validation stamps).
+CACHE_ENV = "IRANAZ_CACHE"
+
+
+def cache_dir() -> Path:
+    """``$IRANAZ_CACHE`` if set, else the user cache dir (``~/.cache/iranaz``)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("iranaz"))

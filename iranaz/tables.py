@@ -125,9 +125,16 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ev["quarter"] = ev["date"].dt.to_period("Q").dt.start_time
     ev["quarter_label"] = ev["date"].dt.year.astype(str) + " Q" + ev["date"].dt.quarter.astype(str)
     roles = raw["actor_roles"].assign(from_year=lambda d: d["from_year"].astype(int), to_year=lambda d: d["to_year"].astype(int))
+    # The first matching row per actor and year, as role_at() picks it: one pass over the
+    # roles rather than a DataFrame filter per event and column (1.4 s of every chapter).
+    held: dict[tuple[str, int], tuple[str, str]] = {}
+    for r in roles.itertuples(index=False):
+        for y in range(r.from_year, r.to_year + 1):
+            held.setdefault((r.actor_id, y), (str(r.rank), str(r.role)))
     for side in ("actor1", "actor2"):
-        ev[f"{side}_rank"] = [role_at(roles, a, y, "rank") for a, y in zip(ev[side], ev["year"])]
-        ev[f"{side}_role"] = [role_at(roles, a, y, "role") for a, y in zip(ev[side], ev["year"])]
+        found = [held.get((a, y), ("", "")) for a, y in zip(ev[side], ev["year"])]
+        ev[f"{side}_rank"] = [f[0] for f in found]
+        ev[f"{side}_role"] = [f[1] for f in found]
     ev["bilateral"] = ev["actor1_country"].isin(DYAD) & ev["actor2_country"].isin(DYAD) & (ev["actor1_country"] != ev["actor2_country"])
     periods = raw["periods"]
     ev["period_id"] = None

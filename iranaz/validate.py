@@ -338,8 +338,53 @@ def _rules(data_dir: Path) -> list[Problem]:
     return problems
 
 
+#: The modules whose code decides the verdict; a change to any of them voids every stamp.
+RULE_MODULES = ("validate.py", "corpus.py", "paths.py")
+
+
+def fingerprint(data_dir: Path | None = None) -> str:
+    """SHA-256 over every file under ``data_dir`` (names and bytes), the rules' code and the
+    Frictionless version: equal fingerprints mean :func:`validate` would give equal verdicts."""
+    from importlib import metadata
+
+    data_dir = Path(data_dir or paths.DATA)
+    h = hashlib.sha256(metadata.version("frictionless").encode())
+    package = Path(__file__).resolve().parent
+    for name in RULE_MODULES:
+        h.update(name.encode() + b"\0" + (package / name).read_bytes())
+    for p in sorted(data_dir.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(data_dir).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _stamp(data_dir: Path | None) -> Path:
+    return paths.cache_dir() / "validated" / fingerprint(data_dir)
+
+
 def check(data_dir: Path | None = None) -> None:
-    """Raise :class:`DataError` listing every problem, or return quietly."""
+    """Raise :class:`DataError` listing every problem, or return quietly.
+
+    A pass leaves a stamp named by :func:`fingerprint` in the cache dir, so the chapters of a
+    build, which all load the same tables, validate them once (about 1.5 s each) rather than
+    each time. Any change to a data file or to the rules changes the fingerprint; a failure
+    never leaves a stamp.
+    """
+    stamp = _stamp(data_dir)
+    if stamp.exists():
+        return
     problems = validate(data_dir)
     if problems:
         raise DataError(problems)
+    mark_valid(data_dir)
+
+
+def mark_valid(data_dir: Path | None = None) -> None:
+    """Leave the stamp of a pass; call only after :func:`validate` found no problem."""
+    stamp = _stamp(data_dir)
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    except OSError:  # a read-only cache only costs the next check its time
+        pass

@@ -2,8 +2,9 @@
 
 Each build copies the book's sources (``_config.yml``, ``_toc.yml``, ``book/``,
 ``notebooks/``, ``data/``, the generated citation and licence files) into a temporary
-folder, optionally changes the configuration or adds a fixture chapter, and runs
-``jupyter-book build -n -W --keep-going`` there: never in the project's own ``_build``.
+folder, optionally changes the configuration or adds a fixture chapter, and builds it with
+``python -m iranaz build`` (``jupyter-book build -n -W --keep-going`` after the chapters are
+executed): never in the project's own ``_build``.
 
 Notebook execution is cached across test runs under the system temp folder, keyed by the
 fingerprint of everything a chapter reads (:func:`iranaz.build.inputs_fingerprint`), so a
@@ -172,15 +173,16 @@ def edit_yaml(path: Path, edit) -> None:
 
 
 def run_build(src: Path) -> Built:
-    """``jupyter-book build`` of ``src`` into a sibling folder, with warnings as errors."""
+    """A build of ``src`` into a sibling folder, as ``make book`` runs it (``python -m iranaz
+    build``: chapters executed on every core, then Sphinx with warnings as errors)."""
     out = src.parent / f"{src.name}-out"
-    jb = Path(sys.executable).with_name("jupyter-book")
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    env.pop("IRANAZ_BOOK_BUILD", None)  # set by the chart extension itself, never by a test
+    env.pop("IRANAZ_BOOK_BUILD", None)  # set by the build itself, never by a test
     proc = subprocess.run(
-        [str(jb), "build", str(src), "--path-output", str(out), "--builder", "html", "-n", "-W", "--keep-going"],
+        [sys.executable, "-m", "iranaz", "build", "--source", str(src), "--path-output", str(out)],
         cwd=src, env=env, capture_output=True, text=True, timeout=1800,
     )
+    out.mkdir(parents=True, exist_ok=True)  # a build stopped before Sphinx leaves no folder
     (out / "build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     (out / "returncode").write_text(str(proc.returncode), encoding="utf-8")
     return Built(src, out / "_build" / "html", proc.returncode, proc.stdout + proc.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,21 +12,25 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iranaz import paths
+from iranaz import build, paths
+
+from .bookbuild import NOTEBOOK_HEADER, full_book
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).parent / "jupyter-book"
-    run = subprocess.run(
-        [str(jb), "build", str(paths.ROOT), "--path-output", str(out), "--builder", "html", "-n", "-W", "--keep-going"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
-    return out / "_build" / "html"
+    book = full_book()  # the whole book (plus a fixture chapter), built once per session
+    assert book.returncode == 0, book.log[-8000:]
+    return book.html
+
+
+def test_sphinx_reuses_every_chapter_executed_before_it(built):
+    log = full_book().log
+    executed = [p for p in build.toc_documents(full_book().src) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
+    assert len(executed) >= 10
+    for p in executed:
+        assert re.search(rf"{re.escape(p.name)}: Using cached notebook", log), p.name
+    assert "Executing notebook" not in log
 
 
 def text_of(html: str) -> str:
@@ -78,3 +83,59 @@ def test_data_page_links_every_table_and_the_package(built):
         assert re.search(rf'href="[^"]*_downloads/[0-9a-f]+/{re.escape(res["path"])}"', html), res["path"]
     assert re.search(r'href="[^"]*_downloads/[0-9a-f]+/datapackage\.json"', html)
     assert re.search(r'href="[^"]*_downloads/[0-9a-f]+/[\w-]+-\d+\.\d+\.\d+\.zip"', html)
+
+
+def small_book(root: Path, chapter_code: str) -> Path:
+    """A book of one page and one chapter, configured as the real one."""
+    src = root / "src"
+    (src / "ch").mkdir(parents=True)
+    shutil.copy2(paths.CONFIG, src / "_config.yml")
+    shutil.copytree(paths.ROOT / "book", src / "book")
+    (src / "_toc.yml").write_text("format: jb-book\nroot: ch/index\nchapters:\n  - file: ch/chapter\n  - file: book/references\n", encoding="utf-8")
+    (src / "ch" / "index.md").write_text("# A small book\n\nOne chapter.\n", encoding="utf-8")
+    chapter = NOTEBOOK_HEADER + f"\n# A chapter\n\n```{{code-cell}} ipython3\n{chapter_code}\n```\n"
+    (src / "ch" / "chapter.md").write_text(chapter, encoding="utf-8")
+    return src
+
+
+def run_build(src: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "iranaz", "build", "--source", str(src), "--path-output", str(out)], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_a_failing_chapter_stops_the_build_before_sphinx_and_names_itself(tmp_path):
+    src = small_book(tmp_path, "from iranaz import tables\nt = tables.load()\n1 / 0")
+    run = run_build(src, tmp_path / "out")
+    assert run.returncode == 1
+    assert "ch/chapter.md: a cell raised" in run.stderr
+    assert "ZeroDivisionError" in run.stderr and "1 / 0" in run.stderr
+    assert not (tmp_path / "out" / "_build" / "html").exists()
+
+
+def test_a_second_build_with_no_change_does_nothing_and_an_edit_rebuilds(tmp_path):
+    src = small_book(tmp_path, "print(6 * 7)")
+    out = tmp_path / "out"
+    first = run_build(src, out)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    page = out / "_build" / "html" / "ch" / "chapter.html"
+    assert "42" in page.read_text(encoding="utf-8")
+    again = run_build(src, out)
+    assert again.returncode == 0 and "html: up to date (no source" in again.stdout
+    chapter = src / "ch" / "chapter.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("6 * 7", "6 * 9"), encoding="utf-8")
+    edited = run_build(src, out)
+    assert edited.returncode == 0 and "html: up to date (no source" not in edited.stdout
+    assert "54" in page.read_text(encoding="utf-8")
+
+
+def test_the_fingerprint_sees_sources_and_settings_but_not_builds(tmp_path):
+    src = small_book(tmp_path, "1")
+    before = build.sources_fingerprint(src)
+    (src / "_build" / "html").mkdir(parents=True)
+    (src / "_build" / "html" / "page.html").write_text("built", encoding="utf-8")
+    assert build.sources_fingerprint(src) == before
+    assert build.sources_fingerprint(src, env={"IRANAZ_CHART_OUTPUT": "cdn"}) != before
+    assert build.sources_fingerprint(src, builder="latex") != before
+    (src / "ch" / "index.md").write_text("# A small book\n\nTwo words changed.\n", encoding="utf-8")
+    assert build.sources_fingerprint(src) != before

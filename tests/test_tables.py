@@ -95,3 +95,21 @@ def test_derived_source_columns(t):
     assert s.loc["almonitor-2014-04-11", "international"]
     assert not s.loc["irandaily-2022-01-28", "international"]
     assert s.loc["unattributed-2025-01-08", "outlet"] == ""  # unknown stays unknown
+
+
+def test_rank_and_role_follow_the_year_of_the_event():
+    raw = tables.read_raw()
+    raw["actor_roles"] = pd.DataFrame(
+        [
+            {"actor_id": "hassan_rouhani", "role": "first post", "rank": "rank one", "from_year": "2014", "to_year": "2016"},
+            {"actor_id": "hassan_rouhani", "role": "second post", "rank": "rank two", "from_year": "2017", "to_year": "2020"},
+        ]
+    )
+    ev = tables.derive_events(raw)
+    for side in ("actor1", "actor2"):
+        mine = ev[ev[side] == "hassan_rouhani"]
+        expected = mine["year"].map(lambda y: "rank one" if y <= 2016 else "rank two" if y <= 2020 else "")
+        assert list(mine[f"{side}_rank"]) == list(expected)
+        assert set(mine[f"{side}_role"]) <= {"first post", "second post", ""}
+        assert set(ev.loc[ev[side] != "hassan_rouhani", f"{side}_rank"]) <= {""}
+    assert {2014, 2018} <= set(ev.loc[(ev["actor1"] == "hassan_rouhani") | (ev["actor2"] == "hassan_rouhani"), "year"])

@@ -218,3 +218,32 @@ def test_cli_fails_loudly(data_copy):
     assert "events.csv, row 2, column 'actor1': [unknown-actor]" in run.stderr
     ok = subprocess.run([sys.executable, "-m", "iranaz", "validate"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_pass_is_stamped_and_any_change_is_checked_again(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("IRANAZ_CACHE", str(tmp_path / "cache"))
+    validate.check(data_copy)
+    stamps = list((tmp_path / "cache" / "validated").iterdir())
+    assert [s.name for s in stamps] == [validate.fingerprint(data_copy)]
+    # The stamp stands for these bytes only: one changed cell is validated again, and fails.
+    edit_csv(data_copy / "events.csv", lambda rows: [r.update(actor1="nobody") for r in rows if r["event_id"] == "E001"] and None)
+    with pytest.raises(validate.DataError, match="unknown-actor"):
+        validate.check(data_copy)
+    assert len(list((tmp_path / "cache" / "validated").iterdir())) == 1
+
+
+def test_a_failure_leaves_no_stamp(data_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("IRANAZ_CACHE", str(tmp_path / "cache"))
+    (data_copy / "sources" / "clean" / next(p.name for p in (data_copy / "sources" / "clean").iterdir())).write_text("altered\n", encoding="utf-8")
+    for _ in range(2):  # the second check validates again rather than trusting a stamp
+        with pytest.raises(validate.DataError):
+            validate.check(data_copy)
+    assert not (tmp_path / "cache" / "validated").exists()
+
+
+def test_the_fingerprint_covers_the_rules_and_every_data_file(data_copy):
+    before = validate.fingerprint(data_copy)
+    raw = next((data_copy / "sources" / "raw").iterdir())
+    raw.write_bytes(raw.read_bytes() + b" ")
+    assert validate.fingerprint(data_copy) != before
+    assert set(validate.RULE_MODULES) >= {"validate.py", "corpus.py"}

@@ -41,9 +41,9 @@ ALL_CHARTS_SETTLED = (
 
 
 def build_book(out: Path, env: dict[str, str] | None = None) -> Path:
-    """A clean ``jupyter-book build`` of the project into ``out``; returns the HTML folder."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(paths.ROOT), "--path-output", str(out), "-n", "-W", "--keep-going"]
+    """A clean build of the project into ``out`` (``python -m iranaz build``, as ``make book``
+    runs it); returns the HTML folder."""
+    cmd = [sys.executable, "-m", "iranaz", "build", "--path-output", str(out)]
     run_env = {**os.environ, "PYTHONHASHSEED": "0", **(env or {})}
     run_env.pop(offline.BOOK_BUILD_ENV, None)  # the extension sets it; a test must not fake it
     proc = subprocess.run(cmd, cwd=paths.ROOT, env=run_env, capture_output=True, text=True, timeout=900)
