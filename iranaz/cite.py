@@ -772,10 +772,22 @@ def _config_inited(app, config) -> None:
     config.version = config.release = meta.version
 
 
+def _drop_citation_titles(app, doctree, docname: str) -> None:
+    """A citation link's ``title`` repeats its whole reference (about 170 bytes, 8 KB on a
+    chapter with 48 citations) although the link text already names outlet and date and the
+    link leads to the reference in the chapter's source list; drop it."""
+    from docutils import nodes
+
+    for node in doctree.findall(nodes.reference):
+        if node.get("reftitle") and "bibtex-citation" in node.parent.get("classes", []):
+            del node["reftitle"]
+
+
 def setup(app) -> dict[str, Any]:
     """Sphinx extension: generated bibliography, licence footer, repository-gated buttons."""
     _register_pybtex_style()
     app.connect("config-inited", _config_inited, priority=100)
+    app.connect("doctree-resolved", _drop_citation_titles)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 
 

@@ -5,7 +5,8 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``. It
 * sets :data:`iranaz.offline.BOOK_BUILD_ENV` in the build process, so the notebook kernels the
   build starts inherit it and the ``iranaz`` renderer does not inline the Vega bundle per chart;
 * writes the wrapped Vega bundle once into ``_static/`` under a content-addressed name and
-  adds it (deferred) to exactly the pages that hold a chart;
+  adds it (async, fetched first) to exactly the pages that hold a chart;
+* keeps the theme from loading ``fontawesome.js`` (its CSS draws the icons);
 * serves ``book/_static/`` (the chart CSS) with every page;
 * fixes what axe-core finds in the theme's markup (``iranaz-a11y.js`` for the navbar buttons,
   list-item roles for citations);
@@ -17,6 +18,7 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``. It
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,42 @@ def _cdn_mode() -> bool:
     return os.environ.get(offline.OUTPUT_ENV, "offline") == "cdn"
 
 
+#: The theme's script that turns icon elements into SVG, for custom icons only: the theme's CSS
+#: already draws every icon it uses from the Font Awesome web font. Its 1.5 MB cost a first
+#: visit about 0.2 s of script time before the charts could draw.
+FONTAWESOME_SCRIPT = re.compile(r"[ \t]*<script defer src=\"\{\{ pathto\('_static/scripts/fontawesome\.js', 1\) \}\}[^\"]*\"></script>\n?")
+WEBPACK_MACROS = "static/webpack-macros.html"
+
+
+def theme_macros_without_fontawesome(theme_macros: str) -> str | None:
+    """The theme's asset macros without the Font Awesome script (None if it is not there)."""
+    trimmed = FONTAWESOME_SCRIPT.sub("", theme_macros)
+    return trimmed if trimmed != theme_macros else None
+
+
+def _drop_fontawesome_js(app: Sphinx, config: Config) -> None:
+    """Shadow pydata-sphinx-theme's ``static/webpack-macros.html`` with a copy that does not
+    load ``fontawesome.js`` (templates_path comes before the theme's own templates)."""
+    try:
+        import pydata_sphinx_theme
+    except ImportError:
+        return
+    theme_file = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / WEBPACK_MACROS
+    if not theme_file.exists():
+        return
+    trimmed = theme_macros_without_fontawesome(theme_file.read_text(encoding="utf-8"))
+    if trimmed is None:
+        return
+    folder = Path(app.outdir).parent / ".iranaz-templates"
+    target = folder / WEBPACK_MACROS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.read_text(encoding="utf-8") != trimmed:
+        target.write_text(trimmed, encoding="utf-8")
+    config.templates_path = [*config.templates_path, str(folder)]
+
+
 def _config_inited(app: Sphinx, config: Config) -> None:
+    _drop_fontawesome_js(app, config)
     static = str(offline.STATIC_DIR)
     if static not in [str(Path(app.confdir, p)) for p in config.html_static_path]:
         config.html_static_path = [*config.html_static_path, static]
@@ -91,7 +128,9 @@ def _fix_citation_roles(context: dict[str, Any]) -> None:
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None) -> None:
     if not _cdn_mode() and page_has_chart(doctree):
-        app.add_js_file(offline.bundle_filename(), loading_method="defer")
+        # async and first in <head>: fetched at once and run as soon as it arrives, rather
+        # than after every deferred script of the theme.
+        app.add_js_file(offline.bundle_filename(), priority=100, loading_method="async", fetchpriority="high")
     _dedupe_scripts(context)
     _fix_citation_roles(context)
 

@@ -29,15 +29,21 @@ def test_json_for_html_cannot_close_the_script_tag() -> None:
     assert json.loads(text) == nasty
 
 
-def test_large_datasets_are_packed_deterministically() -> None:
+def test_specs_are_packed_deterministically() -> None:
     big = [{"summary": f"Event {i} " + "x" * 40, "n": i} for i in range(200)]
     spec = {"mark": "point", "datasets": {"data-big": big, "data-small": [{"n": 1}]}}
     packed = offline.pack(spec)
-    assert set(packed["datasets"]["data-big"]) == {offline.PACK_KEY}
-    assert packed["datasets"]["data-small"] == [{"n": 1}]
+    assert set(packed) == {offline.PACK_KEY}
     assert offline.pack(spec) == packed  # gzip without a timestamp: same bytes every time
     assert len(json.dumps(packed)) < len(json.dumps(spec)) / 3
     assert offline.unpack(packed) == spec
+    assert offline.unpack(spec) == spec  # an unpacked spec passes through
+
+
+def test_page_spec_keeps_the_chart_and_stacks_legends() -> None:
+    page = offline.unpack(offline.page_spec(SPEC))
+    assert {k: v for k, v in page.items() if k != "config"} == {k: v for k, v in SPEC.items() if k != "config"}
+    assert page["config"]["legend"]["layout"] == offline.LEGEND_LAYOUT
 
 
 def test_chart_ids_are_stable_and_unique() -> None:
@@ -188,3 +194,14 @@ def test_extension_gives_citations_list_item_roles() -> None:
     context = {"body": '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">x</div></div>'}
     sphinxext._fix_citation_roles(context)
     assert 'role="listitem"' in context["body"] and "doc-biblioentry" not in context["body"]
+
+
+def test_extension_drops_only_the_fontawesome_script_from_the_theme() -> None:
+    import pydata_sphinx_theme
+
+    macros = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / sphinxext.WEBPACK_MACROS).read_text(encoding="utf-8")
+    trimmed = sphinxext.theme_macros_without_fontawesome(macros)
+    assert trimmed is not None and "fontawesome.js" in macros and "fontawesome.js" not in trimmed
+    kept = [ln for ln in macros.splitlines() if "fontawesome.js" not in ln]
+    assert trimmed.splitlines() == kept  # every other asset of the theme stays
+    assert sphinxext.theme_macros_without_fontawesome(trimmed) is None  # nothing to drop: no override

@@ -20,7 +20,7 @@ SPEC_RE = re.compile(r'<script type="application/json" id="(iranaz-chart-[0-9a-f
 def page_specs(html_dir: Path, page: str) -> dict[str, dict]:
     """The Vega-Lite specs embedded in a built page, by chart id."""
     text = (html_dir / page).read_text(encoding="utf-8")
-    return {m.group(1): json.loads(m.group(2)) for m in SPEC_RE.finditer(text)}
+    return {m.group(1): offline.unpack(json.loads(m.group(2))) for m in SPEC_RE.finditer(text)}
 
 
 def test_every_built_page_is_tested(book_html: Path) -> None:
@@ -211,3 +211,7 @@ def test_bundle_served_once_not_inlined(book_html: Path) -> None:
         assert marker not in html, f"{page} inlines the Vega bundle"
         refs = re.findall(r'<script[^>]+src="[^"]*_static/(iranaz-vega-[0-9a-f]+\.js)', html)
         assert refs == ([name] if page_specs(book_html, page) else []), page
+        if refs:  # fetched first and run on arrival, not after the theme's deferred scripts
+            tag = re.search(r'<script[^>]+iranaz-vega-[^>]+>', html).group(0)
+            assert 'async="async"' in tag and 'fetchpriority="high"' in tag and "defer" not in tag, tag
+        assert "fontawesome.js" not in html, f"{page} loads the theme's 1.5 MB icon script"
