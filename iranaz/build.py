@@ -227,7 +227,9 @@ def build_book(
             print(err, file=sys.stderr)
         return subprocess.CompletedProcess([], 1, "" if capture else None, str(err) if capture else None)
     cache_path = execution_cache_path(src, path_output)
-    guard_execution_cache(cache=cache_path)
+    # New data or package code: every page must be read and written again, not only those
+    # whose source changed (Sphinx alone would keep the old outputs of the others).
+    everything = guard_execution_cache(cache=cache_path)
     failures = execute_chapters(src, cache_path, jobs=jobs)
     if failures:
         text = "\n\n".join(map(str, failures))
@@ -235,7 +237,7 @@ def build_book(
         if not capture:
             print(message, file=sys.stderr)
         return subprocess.CompletedProcess([], 1, "" if capture else None, message if capture else None)
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", builder, *STRICT]
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(src), "--builder", builder, *STRICT, *(["--all"] if everything else [])]
     if path_output is not None:
         cmd += ["--path-output", str(path_output)]
     done = subprocess.run(cmd, cwd=src, env={**os.environ, **(env or {})}, capture_output=capture, text=True)

@@ -139,3 +139,16 @@ def test_the_fingerprint_sees_sources_and_settings_but_not_builds(tmp_path):
     assert build.sources_fingerprint(src, builder="latex") != before
     (src / "ch" / "index.md").write_text("# A small book\n\nTwo words changed.\n", encoding="utf-8")
     assert build.sources_fingerprint(src) != before
+
+
+def test_changed_inputs_rebuild_every_page_not_only_edited_ones(tmp_path):
+    src = small_book(tmp_path, "print(6 * 7)")
+    out = tmp_path / "out"
+    assert run_build(src, out).returncode == 0
+    # As if the data or the package had changed since: the stamp beside the cache no longer
+    # matches, so the cache is cleared and every page is read again, its source unchanged.
+    (out / "_build" / ".inputs.sha256").write_text("stale\n", encoding="utf-8")
+    (out / "_build" / ".html.sources.sha256").unlink()
+    again = run_build(src, out)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "chapter.md: Using cached notebook" in again.stdout + again.stderr
