@@ -3,16 +3,20 @@
 Altair's default output loads Vega, Vega-Lite and Vega-Embed from a CDN when a page opens, so
 an offline reader sees an error box instead of each chart. This module replaces that output:
 
-* :func:`wrapped_bundle` is the one JavaScript file a page needs: vl-convert's bundle of the
-  three libraries, wrapped in a function scope so that its top-level names (``_``, ``t``, ...)
-  cannot clash with Sphinx's own scripts, followed by a small loader that draws every chart
-  on the page. It also presets ``window.VEGA_DEBUG`` to Altair's version constants, so
-  Altair's stock HTML output, run after the bundle (a notebook cell after the first chart),
-  skips the CDN too.
-* The ``iranaz`` Altair renderer emits, for each chart, a ``<div>``, the Vega-Lite spec as
-  inert JSON (``<script type="application/json">``, with ``<``, ``>`` and ``&`` escaped so
-  text from sources can never close the tag and become markup) and a one-line call to the
-  loader. Element ids are derived from the spec, so two builds give identical pages.
+* Each chart is compiled from Vega-Lite to Vega when it is rendered (by vl-convert, in
+  Python), so the page needs neither the Vega-Lite compiler nor Vega-Embed: only Vega and
+  vega-tooltip, which are a third lighter to load and start no compiler on the reader's
+  machine (about 0.1 s less per page before the charts are drawn).
+* :func:`wrapped_bundle` is the one JavaScript file a page needs: vl-convert's bundle of
+  those two libraries, wrapped in a function scope so that its top-level names (``_``,
+  ``t``, ...) cannot clash with Sphinx's own scripts, followed by a small loader that draws
+  every chart on the page (SVG, with tooltips) and exposes the libraries as
+  ``window.iranazVega``.
+* The ``iranaz`` Altair renderer emits, for each chart, a ``<div>``, the Vega spec as
+  inert JSON (compressed, see :func:`pack`; inside ``<script type="application/json">``,
+  with ``<``, ``>`` and ``&`` escaped so text from sources can never close the tag and
+  become markup) and a one-line call to the loader. Element ids are derived from the spec,
+  so two builds give identical pages.
 * In the book build (:data:`BOOK_BUILD_ENV` is set by :mod:`iranaz.sphinxext` and inherited by
   the notebook kernels) the bundle is *not* inlined: the extension serves it once from the
   book's static files. Anywhere else (JupyterLab, VS Code, nbclient) the first chart a
@@ -57,34 +61,28 @@ CHART_CLASS = "iranaz-chart"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "book" / "_static"
 CSS_FILE = STATIC_DIR / "iranaz.css"
 
-#: What Altair's stock HTML checks before fetching each library from the CDN.
-VEGA_DEBUG = {
-    "vega_version": alt.VEGA_VERSION,
-    "vegalite_version": alt.VEGALITE_VERSION,
-    "vegaembed_version": alt.VEGAEMBED_VERSION,
-}
+#: The global the bundle defines: ``{View, parse, Handler}`` (Vega's and vega-tooltip's).
+LIBRARY_GLOBAL = "iranazVega"
+#: vega-tooltip as vendored by vl-convert (the bundle fails to build if that ever changes).
+VEGA_TOOLTIP_VERSION = "1.0.0"
 
 #: Every chart's spec travels gzip-compressed (base64) in the page, as ``{PACK_KEY: "..."}``;
 #: the loader inflates it with the browser's ``DecompressionStream`` before drawing. A
 #: 170-event timeline shrinks from 84 KB to 26 KB, a chapter's five charts from 19 KB to 12 KB.
 PACK_KEY = "iranaz:gzip-base64"
 
-#: vega-embed options shared by every chart: SVG (styleable in dark mode, hoverable in tests,
-#: readable by screen readers), export actions only (the online editor needs the network),
-#: tooltips styled by ``iranaz.css``. Tooltip text is HTML-escaped by vega-tooltip.
-EMBED_OPTIONS = {
-    "renderer": "svg",
-    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-    "tooltip": {"theme": "custom"},
-}
+#: vega-tooltip's options: the tooltip is styled by ``iranaz.css``; vega-tooltip escapes its
+#: text as HTML, so source text shown in a tooltip stays text.
+TOOLTIP_OPTIONS = {"theme": "custom"}
 
 # Draws every pending chart on the page; runs once when the bundle loads and again each time
 # a chart's own one-line script calls it (in JupyterLab the outputs arrive one by one).
 _LOADER_JS = """
 (function () {
   "use strict";
-  var EMBED = %(embed)s;
+  var TOOLTIP = %(tooltip)s;
   var PACK_KEY = %(pack_key)s;
+  var tooltips = null;  // one vega-tooltip handler for every chart of the page
   function inflate(b64) {
     var bin = Uint8Array.from(atob(b64), function (c) { return c.charCodeAt(0); });
     var stream = new Blob([bin]).stream().pipeThrough(new DecompressionStream("gzip"));
@@ -107,6 +105,18 @@ _LOADER_JS = """
   function unpack(spec) {
     return typeof spec[PACK_KEY] === "string" ? inflate(spec[PACK_KEY]) : Promise.resolve(spec);
   }
+  // A chart as wide as its box ("width": "container") follows the box, not the window.
+  function followWidth(view, box, spec) {
+    var sized = (spec.signals || []).some(function (x) {
+      return x.name === "width" && String(x.init || "").indexOf("containerSize") >= 0;
+    });
+    if (!sized || typeof ResizeObserver === "undefined") { return; }
+    var last = box.clientWidth;
+    new ResizeObserver(function () {
+      var w = box.clientWidth;
+      if (w > 0 && w !== last) { last = w; view.signal("width", w).runAsync(); }
+    }).observe(box);
+  }
   function fail(div, err) {
     div.setAttribute("data-iranaz-state", "error");
     div.textContent = "This chart could not be drawn: " + err;
@@ -122,12 +132,18 @@ _LOADER_JS = """
       try { spec = JSON.parse(src.textContent); } catch (err) { fail(div, err); return; }
       unpack(spec).then(function (full) {
         wrapTitle(full, div.clientWidth);
-        return window.vegaEmbed(div, full, EMBED);
+        var lib = window.%(lib)s;
+        tooltips = tooltips || new lib.Handler(TOOLTIP);
+        var box = document.createElement("div");  // the view's own element (role graphics-document)
+        box.className = "iranaz-chart-view";
+        div.appendChild(box);
+        var view = new lib.View(lib.parse(full), {renderer: "svg", container: box, hover: true, tooltip: tooltips.call});
+        if (full.description) { view.description(full.description); }  // the chart's aria-label
+        followWidth(view, box, full);
+        return view.runAsync();
       }).then(function () {
         // When it was drawn, in ms since navigation began (read by the benchmark).
         div.setAttribute("data-iranaz-drawn-ms", String(Math.round(performance.now())));
-        var summary = div.querySelector("details > summary");
-        if (summary) { summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG"); }
         div.setAttribute("data-iranaz-state", "drawn");
       }, function (err) { fail(div, err); });
     });
@@ -144,14 +160,20 @@ _LOADER_JS = """
       l.addEventListener("error", done);
     });
   }
-  window.iranazDraw = draw;
+  // A chart takes the width of its column when drawn, so draw only once the page is parsed
+  // (a column measured earlier can still be wider than it will be, before the sidebar that
+  // follows it in the page exists) and styled; that is before the theme's deferred scripts
+  // run. In a notebook the page is long loaded: each chart draws as its output arrives.
+  window.iranazDraw = function () {
+    if (document.readyState !== "loading") { draw(); }
+  };
   if (document.readyState === "loading") {
-    // Loaded async while the page is still parsed: draw the charts already parsed now (each
-    // later chart calls iranazDraw itself), the rest when parsing ends.
-    whenStyled(draw);
-    document.addEventListener("DOMContentLoaded", draw);
+    document.addEventListener("readystatechange", function parsed() {
+      document.removeEventListener("readystatechange", parsed);
+      whenStyled(draw);
+    });
   } else {
-    draw();
+    whenStyled(draw);
   }
 })();
 """
@@ -162,15 +184,29 @@ def _vegalite_minor() -> str:
     return ".".join(alt.VEGALITE_VERSION.split(".")[:2])
 
 
-def _raw_bundle() -> str:
-    """vl-convert's bundle of Vega, Vega-Lite and Vega-Embed (2-3 s to make; cached on disk)."""
+def _bundle_snippet() -> str:
+    """The ES module vl-convert bundles: Vega's parser and view, vega-tooltip's handler. The
+    URLs only name vl-convert's vendored copies; nothing is fetched."""
     import vl_convert
 
-    key = f"vl-convert-{metadata.version('vl-convert-python')}-vega-lite-{_vegalite_minor()}"
+    vega = f"https://cdn.jsdelivr.net/npm/vega@{vl_convert.get_vega_version()}/+esm"
+    tooltip = f"https://cdn.jsdelivr.net/npm/vega-tooltip@{VEGA_TOOLTIP_VERSION}/+esm"
+    return (
+        f'import {{View, parse}} from "{vega}";\n'
+        f'import {{Handler}} from "{tooltip}";\n'
+        f"window.{LIBRARY_GLOBAL} = {{View: View, parse: parse, Handler: Handler}};\n"
+    )
+
+
+def _raw_bundle() -> str:
+    """vl-convert's bundle of Vega and vega-tooltip (a few seconds to make; cached on disk)."""
+    import vl_convert
+
+    key = f"vl-convert-{metadata.version('vl-convert-python')}-vega-{vl_convert.get_vega_version()}-tooltip-{VEGA_TOOLTIP_VERSION}"
     path = paths.cache_dir() / f"vega-bundle-{key}.js"
     if path.exists():
         return path.read_text(encoding="utf-8")
-    text = vl_convert.javascript_bundle(vl_version=_vegalite_minor())
+    text = vl_convert.javascript_bundle(snippet=_bundle_snippet())
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -184,13 +220,13 @@ def wrapped_bundle() -> str:
     raw = _raw_bundle()
     if "</script" in raw.lower():  # would end an inline <script> early; never seen, but check
         raw = raw.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-    versions = {k: v for k, v in VEGA_DEBUG.items()}
+    import vl_convert
+
     return (
-        f"/* Vega {versions['vega_version']}, Vega-Lite {alt.VEGALITE_VERSION}, Vega-Embed {versions['vegaembed_version']}"
-        " (bundled by vl-convert), wrapped so its top-level names stay private; then the iranaz chart loader. */\n"
+        f"/* Vega {vl_convert.get_vega_version()} and vega-tooltip {VEGA_TOOLTIP_VERSION} (bundled by vl-convert),"
+        " wrapped so their top-level names stay private; then the iranaz chart loader. */\n"
         "(function () {\n" + raw + "\n})();\n"
-        f"window.VEGA_DEBUG = Object.assign(window.VEGA_DEBUG || {{}}, {json.dumps(versions)});\n"
-        + _LOADER_JS % {"embed": json.dumps(EMBED_OPTIONS), "cls": CHART_CLASS, "pack_key": json.dumps(PACK_KEY)}
+        + _LOADER_JS % {"tooltip": json.dumps(TOOLTIP_OPTIONS), "cls": CHART_CLASS, "pack_key": json.dumps(PACK_KEY), "lib": LIBRARY_GLOBAL}
     )
 
 
@@ -280,11 +316,31 @@ def _needs_bundle() -> bool:
 LEGEND_LAYOUT = {"bottom": {"anchor": "start", "direction": "vertical", "margin": 8}}
 
 
+def to_vega(spec: dict) -> dict:
+    """The Vega spec of a Vega-Lite spec, as the Vega-Lite version Altair targets compiles it."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_vega(spec, vl_version=_vegalite_minor())
+
+
+def follow_container(vega: dict) -> dict:
+    """The Vega spec without its ``window:resize`` handlers: the loader follows the chart's own
+    box instead (a ResizeObserver sets ``width``), which also sees a column that changes width
+    without the window doing so, and never reads the box in the middle of a window resize."""
+    signals = []
+    for sig in vega.get("signals", []):
+        handlers = [h for h in sig.get("on", []) if h.get("events") != "window:resize"]
+        sig = {k: v for k, v in sig.items() if k != "on"} | ({"on": handlers} if handlers else {})
+        signals.append(sig)
+    return {**vega, "signals": signals} if "signals" in vega else vega
+
+
 def page_spec(spec: dict) -> dict:
-    """The spec as the page carries it: stacked bottom legends, then compressed."""
+    """The spec as the page carries it: stacked bottom legends, compiled to Vega, following
+    its box's width, compressed."""
     config = dict(spec.get("config") or {})
     config["legend"] = {"layout": LEGEND_LAYOUT, **(config.get("legend") or {})}
-    return pack({**spec, "config": config})
+    return pack(follow_container(to_vega({**spec, "config": config})))
 
 
 def chart_html(spec: dict, inline_bundle: bool = False) -> str:

@@ -7,11 +7,11 @@ sheet. The pages are merged by pypdf behind a title page and a table of contents
 page numbers and links, every page is numbered, links between pages of the book become
 links inside the PDF, and the outline (bookmarks) holds every page and its sections.
 
-Charts print as vector graphics: they are drawn by Vega-Embed with the SVG renderer (the
-book's own loader, :mod:`iranaz.offline`, asks for SVG; Altair's stock output is switched
-to SVG by a script injected before the page's own). A page whose charts cannot be drawn,
-because no ``window.vegaEmbed`` ever appears, is an error: the PDF would otherwise show
-"could not be drawn" boxes in place of figures.
+Charts print as vector graphics: the book's own loader (:mod:`iranaz.offline`) draws them
+with Vega's SVG renderer, and Altair's stock output is switched to SVG by a script injected
+before the page's own. A page whose charts cannot be drawn, because the Vega libraries
+(``window.iranazVega``) never appear, is an error: the PDF would otherwise show "could not
+be drawn" boxes in place of figures.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
-from . import cite, paths
+from . import cite, offline, paths
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -42,7 +42,7 @@ PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 CHART_TIMEOUT_MS = 60_000  # drawing every chart of a page, once the libraries are there
 LIBRARY_TIMEOUT_MS = 5_000  # the libraries appearing after the page's load event
 
-#: Runs before any script of a page: every ``vegaEmbed`` call draws SVG, whatever its options.
+#: Runs before any script of a page: every ``vegaEmbed`` call (Altair's stock output) draws SVG, whatever its options.
 FORCE_SVG_JS = """
 (() => {
   let real;
@@ -66,7 +66,7 @@ CHARTS_SETTLED_JS = """
 
 CHART_REPORT_JS = """
 () => ({
-  vegaEmbed: typeof window.vegaEmbed,
+  vega: typeof window.iranazVega,
   charts: Array.from(document.querySelectorAll("div.iranaz-chart, div[id^='altair-viz']")).map((d) => ({
     id: d.id, state: d.getAttribute("data-iranaz-state"), svg: d.querySelectorAll("svg.marks").length,
     canvas: d.querySelectorAll("canvas").length, text: d.textContent.slice(0, 120)})),
@@ -137,19 +137,20 @@ def _wait_for_charts(pg, docname: str) -> int:
     if not n:
         return 0
     try:
-        pg.wait_for_function("() => typeof window.vegaEmbed === 'function'", timeout=LIBRARY_TIMEOUT_MS)
+        pg.wait_for_function(f"() => typeof window.{offline.LIBRARY_GLOBAL} === 'object'", timeout=LIBRARY_TIMEOUT_MS)
     except Exception as err:
-        raise ChartsNotDrawn(f"{docname}: {n} charts but no window.vegaEmbed: the Vega libraries did not load") from err
+        raise ChartsNotDrawn(f"{docname}: {n} charts but no window.{offline.LIBRARY_GLOBAL}: the Vega libraries did not load") from err
     try:
         pg.wait_for_function(CHARTS_SETTLED_JS, timeout=CHART_TIMEOUT_MS)
     except Exception as err:  # playwright's TimeoutError: report what was (not) there
         report = pg.evaluate(CHART_REPORT_JS)
         seconds = CHART_TIMEOUT_MS / 1000
-        raise ChartsNotDrawn(f"{docname}: charts not drawn after {seconds:.0f} s (window.vegaEmbed is {report['vegaEmbed']}): {report['charts']}") from err
+        lib = f"window.{offline.LIBRARY_GLOBAL} is {report['vega']}"
+        raise ChartsNotDrawn(f"{docname}: charts not drawn after {seconds:.0f} s ({lib}): {report['charts']}") from err
     report = pg.evaluate(CHART_REPORT_JS)
     bad = [c for c in report["charts"] if c["state"] == "error" or (c["state"] is None and not c["svg"])]
-    if report["vegaEmbed"] == "undefined" or bad:
-        raise ChartsNotDrawn(f"{docname}: {len(bad)} of {n} charts not drawn as SVG (window.vegaEmbed is {report['vegaEmbed']}): {bad}")
+    if report["vega"] == "undefined" or bad:
+        raise ChartsNotDrawn(f"{docname}: {len(bad)} of {n} charts not drawn as SVG (window.{offline.LIBRARY_GLOBAL} is {report['vega']}): {bad}")
     return n
 
 

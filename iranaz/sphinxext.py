@@ -90,6 +90,9 @@ def _builder_inited(app: Sphinx) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     target = static / offline.bundle_filename()
+    for old in static.glob("iranaz-vega-*.js"):  # bundles of earlier builds: no page loads them
+        if old.name != target.name:
+            old.unlink()
     data = offline.wrapped_bundle().encode("utf-8")
     if not target.exists() or target.read_bytes() != data:
         target.write_bytes(data)

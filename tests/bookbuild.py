@@ -274,7 +274,7 @@ def text_of(html: str) -> str:
 
 
 def chart_specs(html: str) -> list[dict]:
-    """Every chart's Vega-Lite spec in a built page, in page order, datasets unpacked."""
+    """Every chart's Vega spec in a built page, in page order, unpacked."""
     from iranaz import offline
 
     specs = []

@@ -73,10 +73,8 @@ def charts_then_bars(html: str) -> list[tuple[dict, str]]:
 
 
 def spec_tables(spec: dict) -> list[list[dict]]:
-    """Every table a chart spec draws (its named datasets, or inline values)."""
-    if spec.get("datasets"):
-        return list(spec["datasets"].values())
-    return [spec["data"]["values"]]
+    """Every table a chart's Vega spec draws: the data sets that carry values."""
+    return [d["values"] for d in spec["data"] if "values" in d]
 
 
 def same_rows(rows: list[dict[str, str]], want: list[dict]) -> bool:

@@ -136,5 +136,5 @@ def test_page_whose_charts_cannot_draw_is_refused(book, tmp_path):
     stripped = re.sub(r'<script[^>]+src="[^"]*iranaz-vega-[^"]*"[^>]*></script>', "", text)
     assert stripped != text
     target.write_text(stripped, encoding="utf-8")
-    with pytest.raises(pdf.ChartsNotDrawn, match="vegaEmbed"):
+    with pytest.raises(pdf.ChartsNotDrawn, match="iranazVega"):
         pdf.print_pages(Path(html_dir), [page])

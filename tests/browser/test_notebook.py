@@ -20,7 +20,7 @@ from iranaz import offline, paths
 
 from .conftest import toc_pages
 
-BUNDLE_MARKER = "window.vegaEmbed="  # the end of vl-convert's bundle
+BUNDLE_MARKER = "window.iranazVega="  # the end of vl-convert's bundle
 
 
 def chart_chapter() -> Path:

@@ -18,7 +18,7 @@ SPEC_RE = re.compile(r'<script type="application/json" id="(iranaz-chart-[0-9a-f
 
 
 def page_specs(html_dir: Path, page: str) -> dict[str, dict]:
-    """The Vega-Lite specs embedded in a built page, by chart id."""
+    """The Vega specs embedded in a built page (unpacked), by chart id."""
     text = (html_dir / page).read_text(encoding="utf-8")
     return {m.group(1): offline.unpack(json.loads(m.group(2))) for m in SPEC_RE.finditer(text)}
 
@@ -205,7 +205,7 @@ def test_bundle_served_once_not_inlined(book_html: Path) -> None:
     name = offline.bundle_filename()
     bundle = book_html / "_static" / name
     assert bundle.exists() and bundle.read_text(encoding="utf-8") == offline.wrapped_bundle()
-    marker = "window.vegaEmbed="  # the end of vl-convert's bundle
+    marker = "window.iranazVega="  # the end of vl-convert's bundle
     for page in book_pages(book_html):
         html = (book_html / page).read_text(encoding="utf-8")
         assert marker not in html, f"{page} inlines the Vega bundle"
@@ -215,3 +215,20 @@ def test_bundle_served_once_not_inlined(book_html: Path) -> None:
             tag = re.search(r'<script[^>]+iranaz-vega-[^>]+>', html).group(0)
             assert 'async="async"' in tag and 'fetchpriority="high"' in tag and "defer" not in tag, tag
         assert "fontawesome.js" not in html, f"{page} loads the theme's 1.5 MB icon script"
+
+
+def test_charts_follow_their_column_when_the_window_narrows(browsing, book_html: Path) -> None:
+    """Drawn at 1280 px, then the window narrowed to a phone's 390 px: every chart is redrawn
+    to its new, narrower column (the loader watches each chart's box)."""
+    page = next(p for p in chapter_pages(book_html) if page_specs(book_html, p))
+    visit = browsing.open(page, 1280)
+    p = visit.page
+    wide = p.evaluate("() => [...document.querySelectorAll('div.iranaz-chart svg.marks')].map(s => s.getBoundingClientRect().width)")
+    p.set_viewport_size({"width": 390, "height": 900})
+    fits = """() => [...document.querySelectorAll('div.iranaz-chart')].every(d => {
+      const s = d.querySelector('svg.marks'); return s && s.getBoundingClientRect().width <= d.clientWidth + 1; })"""
+    p.wait_for_function(fits, timeout=10_000)
+    narrow = p.evaluate("() => [...document.querySelectorAll('div.iranaz-chart svg.marks')].map(s => s.getBoundingClientRect().width)")
+    assert all(n < w for n, w in zip(narrow, wide)), (wide, narrow)
+    assert p.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert visit.problems() == []
