@@ -219,7 +219,8 @@ def report(off: dict, cdn: dict) -> str:
     w("|---|---:|---:|---:|---:|---:|---:|---|")
     for page, s in off["sizes"]["pages"].items():
         c = cdn["sizes"]["pages"].get(page, {"bytes": 0, "gzip": 0})
-        ok = "yes" if s["bytes"] <= TARGETS["page_kb"] * 1000 else "**no**"
+        # The budget is per chapter (notebooks/); the About pages are listed for completeness.
+        ok = "yes" if s["bytes"] <= TARGETS["page_kb"] * 1000 else "**no**" if page.startswith("notebooks/") else "over (not a chapter)"
         w(
             f"| `{page}` | {s['charts']} | {s['bytes'] / 1000:.1f} KB | {s['gzip'] / 1000:.1f} KB"
             f" | {c['bytes'] / 1000:.1f} KB | {c['gzip'] / 1000:.1f} KB | {ratio(s['bytes'], c['bytes'])} | {ok} |"
