@@ -220,3 +220,30 @@ def test_charts_follow_their_box_not_the_window() -> None:
     assert "window:resize" not in json.dumps(page)
     assert "window:resize" in json.dumps(offline.to_vega(sized))  # what Vega-Lite compiles, for contrast
     assert "new ResizeObserver" in offline.wrapped_bundle()
+
+
+def test_extension_spares_pages_the_assets_of_extensions_they_do_not_use() -> None:
+    from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+    def context():
+        return {
+            "css_files": [
+                _CascadingStyleSheet("_static/sphinx-design.min.css?v=1"),
+                _CascadingStyleSheet("_static/togglebutton.css"),
+                _CascadingStyleSheet("_static/iranaz.css"),
+            ],
+            "script_files": [
+                _JavaScript("_static/togglebutton.js"), _JavaScript(None, body="let toggleHintShow = 'Click';"), _JavaScript("_static/design-tabs.js"),
+                _JavaScript(None, body='const THEBE_JS_URL = "x";'), _JavaScript("_static/sphinx-thebe.js"), _JavaScript("_static/doctools.js"),
+            ],
+        }
+
+    plain = context()
+    sphinxext._drop_assets(plain, sphinxext.unused_assets({"section", "cell"}))
+    assert [c.filename for c in plain["css_files"]] == ["_static/iranaz.css"]
+    assert [j.filename for j in plain["script_files"]] == ["_static/doctools.js"]
+    tabs = context()  # a page with a sphinx-design tab set and a toggle keeps their assets
+    sphinxext._drop_assets(tabs, sphinxext.unused_assets({"sd-tab-set", "toggle"}))
+    assert len(tabs["css_files"]) == 3 and "_static/design-tabs.js" in [j.filename for j in tabs["script_files"]]
+    assert sum("toggleHintShow" in str(j.attributes.get("body", "")) for j in tabs["script_files"]) == 1
+    assert "sphinx-thebe" not in sphinxext.unused_assets(set(), thebe_on=True)

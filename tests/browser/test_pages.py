@@ -215,6 +215,9 @@ def test_bundle_served_once_not_inlined(book_html: Path) -> None:
             tag = re.search(r'<script[^>]+iranaz-vega-[^>]+>', html).group(0)
             assert 'async="async"' in tag and 'fetchpriority="high"' in tag and "defer" not in tag, tag
         assert "fontawesome.js" not in html, f"{page} loads the theme's 1.5 MB icon script"
+        if 'class="sd-' not in html and page not in ("genindex.html", "search.html"):
+            assert "sphinx-design.min.css" not in html and "design-tabs.js" not in html, page
+            assert "togglebutton.js" not in html and "sphinx-thebe.js" not in html, page
 
 
 def test_charts_follow_their_column_when_the_window_narrows(browsing, book_html: Path) -> None:
