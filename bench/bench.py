@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from iranaz import build as build_module  # noqa: E402
 from iranaz import offline  # noqa: E402
 
 CHROMIUM = os.environ.get("IRANAZ_CHROMIUM", "/usr/bin/chromium")
@@ -53,27 +54,25 @@ def copy_book(dst: Path) -> Path:
     return dst
 
 
-def build(src: Path, out: Path, env: dict[str, str]) -> float:
+def _timed(cmd: list[str], src: Path, env: dict[str, str]) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "iranaz", "build", "--source", str(src), "--path-output", str(out)], cwd=src, env=env, capture_output=True, text=True
-    )
+    proc = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return elapsed
+
+
+def build(src: Path, out: Path, env: dict[str, str]) -> float:
+    """``python -m iranaz build``, as ``make book`` runs it."""
+    return _timed([sys.executable, "-m", "iranaz", "build", "--source", str(src), "--path-output", str(out)], src, env)
 
 
 def sphinx_pass(src: Path, out: Path, env: dict[str, str]) -> float:
     """``jupyter-book build`` run directly: Sphinx's own incremental pass, which the up-to-date
     check of ``python -m iranaz build`` skips when nothing changed."""
     jb = Path(sys.executable).with_name("jupyter-book")
-    t0 = time.perf_counter()
-    proc = subprocess.run([str(jb), "build", str(src), "--path-output", str(out), "-n", "-W", "--keep-going"], cwd=src, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.exit(f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return elapsed
+    return _timed([str(jb), "build", str(src), "--path-output", str(out), *build_module.STRICT], src, env)
 
 
 def chart_chapter(src: Path) -> Path:

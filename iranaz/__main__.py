@@ -16,7 +16,6 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="validate the data package; exit 1 and list every problem if any rule is broken")
     v.add_argument("--data", type=Path, default=paths.DATA, help="data directory (default: the project's data/)")
     sub.add_parser("clean", help="regenerate data/sources/clean/ from the raw captures")
-    sub.add_parser("cache-guard", help="clear the notebook execution cache if the data or the package changed since the last build")
     b = sub.add_parser("build", help="build the book: execute the chapters on every core, then jupyter-book build -n -W --keep-going")
     b.add_argument("--source", type=Path, default=paths.ROOT, help="the book's folder, with _config.yml and _toc.yml (default: this project)")
     b.add_argument("--path-output", type=Path, default=None, help="where _build/ goes (default: the book's folder)")
@@ -37,10 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clean":
         for p in corpus.write_clean_corpus():
             print(p.relative_to(paths.ROOT))
-        return 0
-    if args.command == "cache-guard":
-        cleared = build.guard_execution_cache()
-        print("inputs changed: execution cache cleared" if cleared else "inputs unchanged: execution cache kept")
         return 0
     if args.command == "build":
         return build.build_book(args.source, path_output=args.path_output, builder=args.builder, jobs=args.jobs, capture=False).returncode

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import paths, validate
+from . import cite, paths, validate
 
 #: Set in the build's environment so chapter kernels serve charts from the book's static
 #: files (the value of :data:`iranaz.offline.BOOK_BUILD_ENV`, without importing Altair here).
@@ -67,29 +67,6 @@ class ExecutionFailure:
 
     def __str__(self) -> str:
         return f"{self.path}: a cell raised while executing the chapter\n{self.traceback}"
-
-
-def toc_documents(src: Path | None = None) -> list[Path]:
-    """Every document of ``_toc.yml`` in reading order, as existing source files."""
-    src = Path(src or paths.ROOT)
-    toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
-
-    def walk(entries: list[dict]) -> list[str]:
-        out = []
-        for e in entries:
-            if "file" in e:
-                out.append(e["file"])
-            out += walk(e.get("sections", []) + e.get("chapters", []))
-        return out
-
-    files = [toc["root"], *walk(toc.get("chapters", [])), *walk([c for part in toc.get("parts", []) for c in part.get("chapters", [])])]
-    found = []
-    for f in files:
-        for suffix in (".md", ".ipynb", ""):
-            if (src / f"{f}{suffix}").is_file():
-                found.append(src / f"{f}{suffix}")
-                break
-    return found
 
 
 def execution_cache_path(src: Path | None = None, path_output: Path | None = None) -> Path:
@@ -141,7 +118,7 @@ def execute_chapters(src: Path | None = None, cache_path: Path | None = None, jo
     src = Path(src or paths.ROOT)
     cache = get_cache(str(cache_path or execution_cache_path(src)))
     todo = []
-    for path in toc_documents(src):
+    for path in (page.path for page in cite.pages(src)):
         nb = _read_notebook(path)
         if nb is None or not any(c.cell_type == "code" for c in nb.cells):
             continue

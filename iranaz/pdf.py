@@ -8,8 +8,8 @@ page numbers and links, every page is numbered, links between pages of the book 
 links inside the PDF, and the outline (bookmarks) holds every page and its sections.
 
 Charts print as vector graphics: the book's own loader (:mod:`iranaz.offline`) draws them
-with Vega's SVG renderer, and Altair's stock output is switched to SVG by a script injected
-before the page's own. A page whose charts cannot be drawn, because the Vega libraries
+with Vega's SVG renderer (Altair's stock output, which would fetch its libraries from a CDN,
+never draws offline and is reported as not drawn). A page whose charts cannot be drawn, because the Vega libraries
 (``window.iranazVega``) never appear, is an error: the PDF would otherwise show "could not
 be drawn" boxes in place of figures.
 """
@@ -42,19 +42,6 @@ PX_TO_PT = 0.75  # CSS px are 1/96 in, PDF points 1/72 in
 CHART_TIMEOUT_MS = 60_000  # drawing every chart of a page, once the libraries are there
 LIBRARY_TIMEOUT_MS = 5_000  # the libraries appearing after the page's load event
 
-#: Runs before any script of a page: every ``vegaEmbed`` call (Altair's stock output) draws SVG, whatever its options.
-FORCE_SVG_JS = """
-(() => {
-  let real;
-  const wrap = (v) => {
-    if (typeof v !== "function") { return v; }
-    const f = function (el, spec, opt) { return v(el, spec, Object.assign({}, opt || {}, {renderer: "svg"})); };
-    return Object.assign(f, v);
-  };
-  Object.defineProperty(window, "vegaEmbed", {configurable: true, get() { return real; }, set(v) { real = wrap(v); }});
-})();
-"""
-
 #: True once every chart of the page is drawn (or has failed).
 CHARTS_SETTLED_JS = """
 () => Array.from(document.querySelectorAll("div.iranaz-chart, div[id^='altair-viz']")).every((d) => {
@@ -73,9 +60,9 @@ CHART_REPORT_JS = """
 })
 """
 
-#: Added to every page for the PDF: the PDF has its own contents and outline, and chart menus mean nothing on paper.
+#: Added to every page for the PDF: the PDF has its own contents and outline.
 PRINT_CSS = (
-    "@media print { #jb-print-toc, .vega-embed .vega-actions, .vega-embed summary { display: none !important; }"
+    "@media print { #jb-print-toc { display: none !important; }"
     " figure, h1, h2, h3, h4 { break-inside: avoid; } }"
 )
 #: Charts fill their container when drawn; a window as wide as the printed text column makes them fit it.
@@ -164,7 +151,6 @@ def print_pages(html_dir: Path, pages: list[cite.Page], executable: str = CHROMI
         browser = _launch(p, executable)
         try:
             context = browser.new_context(viewport=VIEWPORT)
-            context.add_init_script(FORCE_SVG_JS)
             # Offline by design: anything not in the built book (a CDN's MathJax, fonts) is
             # refused at once instead of waiting for the network to time out.
             context.route(lambda url: not url.startswith(("file:", "data:", "blob:")), lambda route: route.abort())

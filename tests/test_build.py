@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from iranaz import build, paths
+from iranaz import build, cite, paths
 
 from .bookbuild import NOTEBOOK_HEADER, full_book
 
@@ -26,7 +26,7 @@ def built(tmp_path_factory) -> Path:
 
 def test_sphinx_reuses_every_chapter_executed_before_it(built):
     log = full_book().log
-    executed = [p for p in build.toc_documents(full_book().src) if p.read_text(encoding="utf-8").startswith("---\njupytext:")]
+    executed = [p.path for p in cite.pages(full_book().src) if p.path.read_text(encoding="utf-8").startswith("---\njupytext:")]
     assert len(executed) >= 10
     for p in executed:
         assert re.search(rf"{re.escape(p.name)}: Using cached notebook", log), p.name
