@@ -5,9 +5,12 @@ Listed in ``_config.yml`` under ``sphinx: extra_extensions``. It
 * sets :data:`iranaz.offline.BOOK_BUILD_ENV` in the build process, so the notebook kernels the
   build starts inherit it and the ``iranaz`` renderer does not inline the Vega bundle per chart;
 * writes the wrapped Vega bundle once into ``_static/`` under a content-addressed name and
-  adds it (async, fetched first) to exactly the pages that hold a chart;
-* keeps the theme from loading ``fontawesome.js`` (its CSS draws the icons), and spares each
-  page the assets of sphinx-design, sphinx-togglebutton and sphinx-thebe when it uses none;
+  adds it (deferred, fetched first, run before the theme's scripts) to exactly the pages that
+  hold a chart;
+* keeps the theme from loading ``fontawesome.js`` (its CSS draws the icons) and, except on the
+  search page, Sphinx's search index and scripts (only its search-as-you-type option, which is
+  off, needs them elsewhere), and spares each page the assets of sphinx-design,
+  sphinx-togglebutton and sphinx-thebe when it uses none;
 * serves ``book/_static/`` (the chart CSS) with every page;
 * fixes what axe-core finds in the theme's markup (``iranaz-a11y.js`` for the navbar buttons,
   list-item roles for citations);
@@ -26,6 +29,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ExtensionError
 
 from . import __version__, offline
 
@@ -44,35 +48,55 @@ FONTAWESOME_SCRIPT = re.compile(r"[ \t]*<script defer src=\"\{\{ pathto\('_stati
 WEBPACK_MACROS = "static/webpack-macros.html"
 
 
+#: pydata-sphinx-theme loads Sphinx's search index (80 KB and growing with the book) and search
+#: scripts on every page, as parser-blocking scripts, for its optional search-as-you-type
+#: dialog. With that option off (ours), only the search page uses them, and it loads its own.
+SEARCH_ON_EVERY_PAGE = "{% if pagename == 'search' %}"
+SEARCH_WHEN_USED = "{% if pagename == 'search' or (theme_search_as_you_type | string | lower) != 'true' %}"
+THEME_LAYOUT = "layout.html"
+
+
+def theme_layout_with_search_where_used(theme_layout: str) -> str | None:
+    """The theme's layout, loading the search scripts only where they are used (None if the
+    theme no longer reads as expected)."""
+    if theme_layout.count(SEARCH_ON_EVERY_PAGE) != 1 or "searchindex.js" not in theme_layout:
+        return None
+    return theme_layout.replace(SEARCH_ON_EVERY_PAGE, SEARCH_WHEN_USED)
+
+
 def theme_macros_without_fontawesome(theme_macros: str) -> str | None:
     """The theme's asset macros without the Font Awesome script (None if it is not there)."""
     trimmed = FONTAWESOME_SCRIPT.sub("", theme_macros)
     return trimmed if trimmed != theme_macros else None
 
 
-def _drop_fontawesome_js(app: Sphinx, config: Config) -> None:
-    """Shadow pydata-sphinx-theme's ``static/webpack-macros.html`` with a copy that does not
-    load ``fontawesome.js`` (templates_path comes before the theme's own templates)."""
-    try:
-        import pydata_sphinx_theme
-    except ImportError:
-        return
-    theme_file = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / WEBPACK_MACROS
-    if not theme_file.exists():
-        return
-    trimmed = theme_macros_without_fontawesome(theme_file.read_text(encoding="utf-8"))
-    if trimmed is None:
-        return
+def _shadow_theme_files(app: Sphinx, config: Config) -> None:
+    """Shadow two of pydata-sphinx-theme's templates with trimmed copies (``templates_path``
+    comes before the theme's own templates): ``static/webpack-macros.html`` without
+    ``fontawesome.js``, and ``layout.html`` without the search scripts on pages that do not
+    use them. A theme that no longer matches what is trimmed stops the build."""
+    import pydata_sphinx_theme
+
+    theme_dir = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
     folder = Path(app.outdir).parent / ".iranaz-templates"
-    target = folder / WEBPACK_MACROS
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.exists() or target.read_text(encoding="utf-8") != trimmed:
-        target.write_text(trimmed, encoding="utf-8")
-    config.templates_path = [*config.templates_path, str(folder)]
+    for name, trim, shadow in (
+        (WEBPACK_MACROS, theme_macros_without_fontawesome, WEBPACK_MACROS),
+        # sphinx-book-theme extends "pydata_sphinx_theme/layout.html" by that name.
+        (THEME_LAYOUT, theme_layout_with_search_where_used, f"pydata_sphinx_theme/{THEME_LAYOUT}"),
+    ):
+        trimmed = trim((theme_dir / name).read_text(encoding="utf-8"))
+        if trimmed is None:
+            raise ExtensionError(f"iranaz.sphinxext: {theme_dir / name} no longer reads as expected; update {trim.__name__}")
+        target = folder / shadow
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_text(encoding="utf-8") != trimmed:
+            target.write_text(trimmed, encoding="utf-8")
+    if str(folder) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(folder)]
 
 
 def _config_inited(app: Sphinx, config: Config) -> None:
-    _drop_fontawesome_js(app, config)
+    _shadow_theme_files(app, config)
     static = str(offline.STATIC_DIR)
     if static not in [str(Path(app.confdir, p)) for p in config.html_static_path]:
         config.html_static_path = [*config.html_static_path, static]
@@ -175,9 +199,11 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         thebe_on = bool((getattr(app.config, "html_theme_options", {}) or {}).get("launch_buttons", {}).get("thebe"))
         _drop_assets(context, unused_assets(page_classes(doctree), thebe_on))
     if not _cdn_mode() and page_has_chart(doctree):
-        # async and first in <head>: fetched at once and run as soon as it arrives, rather
-        # than after every deferred script of the theme.
-        app.add_js_file(offline.bundle_filename(), priority=100, loading_method="async", fetchpriority="high")
+        # Deferred, and first in <head>: fetched at once, and run as soon as the page is
+        # parsed, before the theme's own deferred scripts (they sit at the end of <body>), so
+        # the loader draws every chart before those take the main thread. (With ``async`` it
+        # ran whenever it arrived: after the theme's scripts whenever the page was parsed first.)
+        app.add_js_file(offline.bundle_filename(), priority=100, loading_method="defer", fetchpriority="high")
     _dedupe_scripts(context)
     _fix_citation_roles(context)
 

@@ -34,7 +34,7 @@ def test_specs_are_packed_deterministically() -> None:
     spec = {"mark": "point", "datasets": {"data-big": big, "data-small": [{"n": 1}]}}
     packed = offline.pack(spec)
     assert set(packed) == {offline.PACK_KEY}
-    assert offline.pack(spec) == packed  # gzip without a timestamp: same bytes every time
+    assert offline.pack(spec) == packed  # deterministic: same bytes every time
     assert len(json.dumps(packed)) < len(json.dumps(spec)) / 3
     assert offline.unpack(packed) == spec
     assert offline.unpack(spec) == spec  # an unpacked spec passes through
@@ -210,6 +210,24 @@ def test_extension_drops_only_the_fontawesome_script_from_the_theme() -> None:
     kept = [ln for ln in macros.splitlines() if "fontawesome.js" not in ln]
     assert trimmed.splitlines() == kept  # every other asset of the theme stays
     assert sphinxext.theme_macros_without_fontawesome(trimmed) is None  # nothing to drop: no override
+
+
+def test_extension_loads_the_search_scripts_only_where_used() -> None:
+    import jinja2
+    import pydata_sphinx_theme
+
+    layout = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / sphinxext.THEME_LAYOUT).read_text(encoding="utf-8")
+    trimmed = sphinxext.theme_layout_with_search_where_used(layout)
+    assert trimmed is not None and "searchindex.js" in trimmed
+    changed = [(a, b) for a, b in zip(layout.splitlines(), trimmed.splitlines()) if a != b]
+    assert len(changed) == 1 and len(layout.splitlines()) == len(trimmed.splitlines())  # one condition, nothing else
+    block = jinja2.Environment().from_string(sphinxext.SEARCH_WHEN_USED + "none{% else %}scripts{% endif %}")
+    assert block.render(pagename="search", theme_search_as_you_type="False") == "none"  # search.html loads its own
+    assert block.render(pagename="notebooks/x", theme_search_as_you_type="False") == "none"
+    assert block.render(pagename="notebooks/x", theme_search_as_you_type=False) == "none"
+    assert block.render(pagename="notebooks/x", theme_search_as_you_type="True") == "scripts"
+    assert block.render(pagename="notebooks/x", theme_search_as_you_type=True) == "scripts"
+    assert sphinxext.theme_layout_with_search_where_used(trimmed) is None  # a theme that changed is refused
 
 
 def test_charts_follow_their_box_not_the_window() -> None:

@@ -211,10 +211,13 @@ def test_bundle_served_once_not_inlined(book_html: Path) -> None:
         assert marker not in html, f"{page} inlines the Vega bundle"
         refs = re.findall(r'<script[^>]+src="[^"]*_static/(iranaz-vega-[0-9a-f]+\.js)', html)
         assert refs == ([name] if page_specs(book_html, page) else []), page
-        if refs:  # fetched first and run on arrival, not after the theme's deferred scripts
-            tag = re.search(r'<script[^>]+iranaz-vega-[^>]+>', html).group(0)
-            assert 'async="async"' in tag and 'fetchpriority="high"' in tag and "defer" not in tag, tag
+        if refs:  # fetched first, and run once the page is parsed, before any other deferred script
+            tag = re.search(r'<script[^>]+iranaz-vega-[^>]+>', html)
+            assert "defer" in tag.group(0) and 'fetchpriority="high"' in tag.group(0) and "async" not in tag.group(0), tag.group(0)
+            deferred = [m.start() for m in re.finditer(r"<script[^>]+\bdefer\b[^>]*>", html)]
+            assert deferred and deferred[0] == tag.start(), f"{page}: a deferred script runs before the charts' bundle"
         assert "fontawesome.js" not in html, f"{page} loads the theme's 1.5 MB icon script"
+        assert ("searchindex.js" in html) == (page == "search.html"), f"{page}: the search index belongs to the search page only"
         if 'class="sd-' not in html and page not in ("genindex.html", "search.html"):
             assert "sphinx-design.min.css" not in html and "design-tabs.js" not in html, page
             assert "togglebutton.js" not in html and "sphinx-thebe.js" not in html, page
@@ -234,4 +237,22 @@ def test_charts_follow_their_column_when_the_window_narrows(browsing, book_html:
     narrow = p.evaluate("() => [...document.querySelectorAll('div.iranaz-chart svg.marks')].map(s => s.getBoundingClientRect().width)")
     assert all(n < w for n, w in zip(narrow, wide)), (wide, narrow)
     assert p.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert visit.problems() == []
+
+
+def test_search_from_a_chapter_finds_pages(browsing) -> None:
+    """Chapters no longer load the search index; searching from one still works: the theme's
+    search dialog sends the query to the search page, which lists matching pages."""
+    visit = browsing.open("notebooks/02_thaw_2014.html")
+    p = visit.page
+    assert p.evaluate("() => typeof window.Search") == "undefined"
+    p.click(".search-button__button")
+    field = p.locator("#pst-search-dialog input[name=q]")
+    field.fill("Rouhani")
+    with p.expect_navigation():
+        field.press("Enter")
+    assert "search.html?q=Rouhani" in p.url
+    p.wait_for_function("() => document.querySelectorAll('ul.search li a').length > 0", timeout=30_000)
+    hits = p.evaluate("() => [...document.querySelectorAll('ul.search li a')].map(a => a.getAttribute('href'))")
+    assert any("02_thaw_2014" in h for h in hits), hits
     assert visit.problems() == []
