@@ -290,29 +290,91 @@ def _vegalite_minor() -> str:
     return ".".join(alt.VEGALITE_VERSION.split(".")[:2])
 
 
-def _bundle_snippet() -> str:
-    """The ES module vl-convert bundles: Vega's parser and view, vega-tooltip's handler. The
-    URLs only name vl-convert's vendored copies; nothing is fetched."""
-    import vl_convert
+#: The Vega modules the bundle carries, at the versions vl-convert vendors for its Vega (the
+#: bundle fails to build if those change). Vega's own entry point would also register the geo,
+#: hierarchy, force, label, regression, voronoi, wordcloud and crossfilter transforms, which
+#: no chart of the book uses: leaving them out makes the bundle a quarter smaller.
+VEGA_MODULES = {
+    "vega-util": "2.1.0",
+    "vega-dataflow": "6.1.0",
+    "vega-transforms": "5.1.0",
+    "vega-view-transforms": "5.1.0",
+    "vega-encode": "5.1.0",
+    "vega-parser": "7.1.0",
+    "vega-view": "6.1.0",
+}
+#: What the modules left out would provide: Vega transforms, by the module that has them. A
+#: chart that needs one is refused when it is rendered (:func:`check_bundled`).
+LEFT_OUT = {
+    **dict.fromkeys(["contour", "geojson", "geopath", "geopoint", "geoshape", "graticule", "heatmap", "isocontour", "kde2d", "projection"], "vega-geo"),
+    **dict.fromkeys(["nest", "pack", "partition", "stratify", "tree", "treelinks", "treemap"], "vega-hierarchy"),
+    "force": "vega-force",
+    "label": "vega-label",
+    "loess": "vega-regression",
+    "regression": "vega-regression",
+    "voronoi": "vega-voronoi",
+    "wordcloud": "vega-wordcloud",
+    "crossfilter": "vega-crossfilter",
+    "resolvefilter": "vega-crossfilter",
+}
 
-    vega = f"https://cdn.jsdelivr.net/npm/vega@{vl_convert.get_vega_version()}/+esm"
-    tooltip = f"https://cdn.jsdelivr.net/npm/vega-tooltip@{VEGA_TOOLTIP_VERSION}/+esm"
-    return (
-        f'import {{View, parse}} from "{vega}";\n'
-        f'import {{Handler}} from "{tooltip}";\n'
-        f"window.{LIBRARY_GLOBAL} = {{View: View, parse: parse, Handler: Handler}};\n"
-    )
+
+def check_bundled(vega: dict) -> None:
+    """Refuse a Vega spec that needs a module the bundle leaves out (it would not draw)."""
+    missing: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("projections"):
+                missing.add("map projections (vega-geo)")
+            for t in node.get("transform") or []:
+                if isinstance(t, dict) and t.get("type") in LEFT_OUT:
+                    missing.add(f"the {t['type']!r} transform ({LEFT_OUT[t['type']]})")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(vega)
+    if missing:
+        raise ValueError(
+            f"this chart needs {', '.join(sorted(missing))}, which the book's Vega bundle leaves out;"
+            " add the module to iranaz.offline.VEGA_MODULES and register it in _bundle_snippet"
+        )
+
+
+def _bundle_snippet() -> str:
+    """The ES module vl-convert bundles: Vega's parser and view with the transforms the book's
+    charts use, and vega-tooltip's handler. The URLs only name vl-convert's vendored copies;
+    nothing is fetched."""
+    versions = {**VEGA_MODULES, "vega-tooltip": VEGA_TOOLTIP_VERSION}
+    imports = [
+        ("{extend}", "vega-util"),
+        ("{transforms}", "vega-dataflow"),
+        ("* as tx", "vega-transforms"),
+        ("* as vtx", "vega-view-transforms"),
+        ("* as encode", "vega-encode"),
+        ("{parse}", "vega-parser"),
+        ("{View}", "vega-view"),
+        ("{Handler}", "vega-tooltip"),
+    ]
+    lines = [f'import {names} from "https://cdn.jsdelivr.net/npm/{module}@{versions[module]}/+esm";' for names, module in imports]
+    lines.append("extend(transforms, tx, vtx, encode);")
+    lines.append(f"window.{LIBRARY_GLOBAL} = {{View: View, parse: parse, Handler: Handler}};")
+    return "\n".join(lines) + "\n"
 
 
 def _raw_bundle() -> str:
-    """vl-convert's bundle of Vega and vega-tooltip (a few seconds to make; cached on disk)."""
+    """vl-convert's bundle of those modules (a few seconds to make; cached on disk)."""
     import vl_convert
 
-    key = f"vl-convert-{metadata.version('vl-convert-python')}-vega-{vl_convert.get_vega_version()}-tooltip-{VEGA_TOOLTIP_VERSION}"
+    snippet = _bundle_snippet()
+    key = f"vl-convert-{metadata.version('vl-convert-python')}-{hashlib.sha256(snippet.encode()).hexdigest()[:12]}"
     path = paths.cache_dir() / f"vega-bundle-{key}.js"
     if path.exists():
         return path.read_text(encoding="utf-8")
-    text = vl_convert.javascript_bundle(snippet=_bundle_snippet())
+    text = vl_convert.javascript_bundle(snippet=snippet)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -329,8 +391,9 @@ def wrapped_bundle() -> str:
     import vl_convert
 
     return (
-        f"/* Vega {vl_convert.get_vega_version()} and vega-tooltip {VEGA_TOOLTIP_VERSION} (bundled by vl-convert),"
-        " wrapped so their top-level names stay private; then the iranaz chart loader. */\n"
+        f"/* Vega {vl_convert.get_vega_version()} ({', '.join(f'{n} {v}' for n, v in VEGA_MODULES.items())})"
+        f" and vega-tooltip {VEGA_TOOLTIP_VERSION}, bundled by vl-convert and wrapped so their top-level names"
+        " stay private; then the iranaz chart loader. */\n"
         "(function () {\n" + raw + "\n})();\n"
         + _LOADER_JS % {"tooltip": json.dumps(TOOLTIP_OPTIONS), "cls": CHART_CLASS, "pack_key": json.dumps(PACK_KEY), "lib": LIBRARY_GLOBAL}
     )
@@ -451,7 +514,9 @@ def page_spec(spec: dict) -> dict:
     its box's width, compressed."""
     config = dict(spec.get("config") or {})
     config["legend"] = {"layout": LEGEND_LAYOUT, **(config.get("legend") or {})}
-    return pack(follow_container(to_vega({**spec, "config": config})))
+    vega = follow_container(to_vega({**spec, "config": config}))
+    check_bundled(vega)
+    return pack(vega)
 
 
 def chart_html(spec: dict, inline_bundle: bool = False) -> str:

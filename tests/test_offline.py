@@ -40,6 +40,27 @@ def test_specs_are_packed_deterministically() -> None:
     assert offline.unpack(spec) == spec  # an unpacked spec passes through
 
 
+def test_charts_needing_a_module_the_bundle_leaves_out_are_refused() -> None:
+    df = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2, 1, 4, 3]})
+    loess = alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q").transform_loess("x", "y")
+    with pytest.raises(ValueError, match=r"'loess' transform \(vega-regression\)"):
+        offline.page_spec(loess.to_dict())
+    shapes = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [49.9, 40.4]}}]}
+    geo = alt.Chart(alt.Data(values=shapes["features"])).mark_geoshape().project("mercator")
+    with pytest.raises(ValueError, match="map projections"):
+        offline.page_spec(geo.to_dict())
+    offline.page_spec(alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q").to_dict())  # a plain chart passes
+
+
+def test_bundle_carries_the_listed_vega_modules_and_registers_their_transforms() -> None:
+    snippet = offline._bundle_snippet()
+    for name, version in offline.VEGA_MODULES.items():
+        assert f"/npm/{name}@{version}/+esm" in snippet
+    assert "/npm/vega@" not in snippet  # not Vega's entry point, which registers every transform
+    assert "extend(transforms, tx, vtx, encode);" in snippet
+    assert not set(offline.LEFT_OUT.values()) & set(offline.VEGA_MODULES)
+
+
 def test_page_spec_is_the_chart_compiled_to_vega_with_stacked_legends() -> None:
     page = offline.unpack(offline.page_spec(SPEC))
     assert page["$schema"].startswith("https://vega.github.io/schema/vega/")
