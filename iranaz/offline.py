@@ -207,12 +207,12 @@ _LOADER_JS = """
     spec.title = typeof t === "string" ? lines : Object.assign({}, t, {text: lines});
   }
   // A chart as wide as its box ("width": "container") follows the box, not the window.
-  function followWidth(view, box, spec) {
+  function followWidth(view, box, spec, width) {
     var sized = (spec.signals || []).some(function (x) {
       return x.name === "width" && String(x.init || "").indexOf("containerSize") >= 0;
     });
     if (!sized || typeof ResizeObserver === "undefined") { return; }
-    var last = box.clientWidth;
+    var last = width;
     new ResizeObserver(function () {
       var w = box.clientWidth;
       if (w > 0 && w !== last) { last = w; view.signal("width", w).runAsync(); }
@@ -223,8 +223,8 @@ _LOADER_JS = """
     div.textContent = "This chart could not be drawn: " + err;
     console.error(err);
   }
-  function drawOne(div, full) {
-    wrapTitle(full, div.clientWidth);
+  function drawOne(div, full, width) {
+    wrapTitle(full, width);
     var lib = window.%(lib)s;
     tooltips = tooltips || new lib.Handler(TOOLTIP);
     var box = document.createElement("div");  // the view's own element (role graphics-document)
@@ -232,19 +232,23 @@ _LOADER_JS = """
     div.appendChild(box);
     var view = new lib.View(lib.parse(full), {renderer: "svg", container: box, hover: true, tooltip: tooltips.call});
     if (full.description) { view.description(full.description); }  // the chart's aria-label
-    followWidth(view, box, full);
+    followWidth(view, box, full, width);
     return view.runAsync();
   }
   // Everything up to Vega's first run happens in this task, and the run itself continues in
-  // microtasks (the data is inline), so every chart is drawn before anything else runs.
+  // microtasks (the data is inline), so every chart is drawn before anything else runs. Every
+  // chart's width is read first, before anything on the page changes: read after a change
+  // (another chart, even a changed attribute), each would lay the page out again.
   function draw() {
-    var divs = document.querySelectorAll("div.%(cls)s[data-iranaz-state='pending']");
-    Array.prototype.forEach.call(divs, function (div) {
+    var jobs = [];
+    Array.prototype.forEach.call(document.querySelectorAll("div.%(cls)s[data-iranaz-state='pending']"), function (div) {
       var src = document.getElementById(div.id + "-spec");
-      if (!src) { return; }
+      if (src) { jobs.push({div: div, src: src, width: div.clientWidth}); }
+    });
+    jobs.forEach(function (job) {
+      var div = job.div, run;
       div.setAttribute("data-iranaz-state", "drawing");
-      var run;
-      try { run = drawOne(div, unpack(JSON.parse(src.textContent))); } catch (err) { fail(div, err); return; }
+      try { run = drawOne(div, unpack(JSON.parse(job.src.textContent)), job.width); } catch (err) { fail(div, err); return; }
       run.then(function () {
         // When it was drawn, in ms since navigation began (read by the benchmark).
         div.setAttribute("data-iranaz-drawn-ms", String(Math.round(performance.now())));
