@@ -85,8 +85,8 @@ _LOADER_JS = """
   var TOOLTIP = %(tooltip)s;
   var PACK_KEY = %(pack_key)s;
   var tooltips = null;  // one vega-tooltip handler for every chart of the page
-  // Raw DEFLATE (RFC 1951), decoded as zlib's puff.c does: stored, fixed and dynamic
-  // Huffman blocks. Bytes in, bytes out; any malformed input throws.
+  // Raw DEFLATE (RFC 1951): stored, fixed and dynamic Huffman blocks, as zlib's puff.c reads
+  // them, with table lookups for the codes. Bytes in, bytes out; malformed input throws.
   var LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
   var LEXT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
   var DBASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
@@ -109,29 +109,38 @@ _LOADER_JS = """
       var bigger = new Uint8Array(Math.max(out.length * 2, len + n));
       bigger.set(out.subarray(0, len)); out = bigger;
     }
-    function huffman(lengths) {  // canonical code: how many codes of each length, symbols in code order
-      var counts = new Uint16Array(16), offs = new Uint16Array(16), syms = new Uint16Array(lengths.length), i;
-      for (i = 0; i < lengths.length; i++) { counts[lengths[i]]++; }
+    // A canonical Huffman code as a lookup table: the next ``max`` input bits (DEFLATE sends a
+    // code's bits first-bit-first, so the table is indexed by the reversed code) give
+    // ``symbol << 4 | length``; 0 marks a bit pattern no code starts with.
+    function huffman(lengths) {
+      var counts = new Uint16Array(16), next = new Uint16Array(16), max = 0, i, code = 0;
+      for (i = 0; i < lengths.length; i++) { counts[lengths[i]]++; if (lengths[i] > max) { max = lengths[i]; } }
       counts[0] = 0;
-      for (i = 1; i < 16; i++) { offs[i] = offs[i - 1] + counts[i - 1]; }
-      for (i = 0; i < lengths.length; i++) { if (lengths[i]) { syms[offs[lengths[i]]++] = i; } }
-      return {counts: counts, syms: syms};
+      for (i = 1; i < 16; i++) { code = (code + counts[i - 1]) << 1; next[i] = code; }
+      var size = 1 << max, table = new Int32Array(size);
+      for (i = 0; i < lengths.length; i++) {
+        var len = lengths[i];
+        if (!len) { continue; }
+        var c = next[len]++, rev = 0;
+        for (var k = 0; k < len; k++) { rev = (rev << 1) | ((c >> k) & 1); }
+        for (var j = rev; j < size; j += 1 << len) { table[j] = (i << 4) | len; }
+      }
+      return {table: table, mask: size - 1, max: max};
     }
     function symbol(h) {
-      var code = 0, first = 0, index = 0;
-      for (var l = 1; l < 16; l++) {
-        code |= bits(1);
-        var count = h.counts[l];
-        if (code - count < first) { return h.syms[index + code - first]; }
-        index += count; first = (first + count) << 1; code <<= 1;
-      }
-      throw new Error("compressed chart spec has an invalid code");
+      while (cnt < h.max && pos < src.length) { buf |= src[pos++] << cnt; cnt += 8; }
+      var e = h.table[buf & h.mask], len = e & 15;
+      if (!len) { throw new Error("compressed chart spec has an invalid code"); }
+      if (len > cnt) { throw new Error("compressed chart spec is truncated"); }
+      buf >>>= len; cnt -= len;
+      return e >> 4;
     }
     var fixedLit = null, fixedDist = null, last = 0;
     while (!last) {
       last = bits(1);
       var type = bits(2), lit, dist, i;
       if (type === 0) {  // stored: byte-aligned length, its complement, then the bytes
+        pos -= cnt >> 3;  // whole bytes read ahead into the bit buffer go back to the input
         buf = 0; cnt = 0;
         if (pos + 4 > src.length) { throw new Error("compressed chart spec is truncated"); }
         var n = src[pos] | (src[pos + 1] << 8);

@@ -59,6 +59,23 @@ def test_decoder_reads_packs_made_by_the_book(loader_page) -> None:
     assert loader_page.evaluate("(p) => window.iranazDraw.unpack(p)", packed) == spec
 
 
+def test_decoder_reads_blocks_of_every_kind_in_one_stream(loader_page) -> None:
+    """Huffman blocks followed by stored ones (a sync flush writes an empty stored block right
+    after a Huffman block; incompressible bytes come stored), as one stream."""
+    parts = [json.dumps(TEXTS["names in three scripts"]), TEXTS["incompressible"]["noise"][:20_000], "a" * 5_000, TEXTS["incompressible"]["noise"][20_000:]]
+    obj = {"parts": parts}
+    data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunks, step = [], len(data) // 7
+    for start in range(0, len(data), step):
+        chunks.append(comp.compress(data[start : start + step]) + comp.flush(zlib.Z_SYNC_FLUSH))
+    stream = b"".join(chunks) + comp.flush()
+    assert stream.count(b"\x00\x00\xff\xff") >= 7  # the empty stored blocks are there
+    packed = {offline.PACK_KEY: base64.b64encode(stream).decode("ascii")}
+    assert offline.unpack(packed) == obj
+    assert loader_page.evaluate("(p) => window.iranazDraw.unpack(p)", packed) == obj
+
+
 def test_unpacked_specs_pass_through(loader_page) -> None:
     spec = {"marks": [{"type": "rect"}]}
     assert loader_page.evaluate("(p) => window.iranazDraw.unpack(p)", spec) == spec
