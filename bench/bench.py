@@ -256,7 +256,7 @@ def report(off: dict, cdn: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="page loads per page for the draw time (default 5)")
+    parser.add_argument("--runs", type=int, default=9, help="page loads per page for the draw time (default 9)")
     parser.add_argument("--json", type=Path, default=ROOT / "artifacts" / "bench.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="iranaz-bench-") as tmp:

@@ -111,9 +111,18 @@ def toc_pages() -> list[str]:
     return [f"{Path(f).with_suffix('').as_posix()}.html" for f in files] + ["genindex.html", "search.html"]
 
 
+#: Paths the test server could not find, whoever asked (pages, scripts, or the browser itself).
+NOT_FOUND: list[str] = []
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code == 404:
+            NOT_FOUND.append(self.path)
+        super().send_error(code, message, explain)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from iranaz import offline
 
-from .conftest import MODES, SCREENSHOTS, WIDTHS, book_pages, chapter_pages, slug, toc_pages
+from .conftest import MODES, NOT_FOUND, SCREENSHOTS, WIDTHS, book_pages, chapter_pages, slug, toc_pages
 
 SPEC_RE = re.compile(r'<script type="application/json" id="(iranaz-chart-[0-9a-f-]+)-spec">(.*?)</script>', re.S)
 
@@ -256,3 +256,20 @@ def test_search_from_a_chapter_finds_pages(browsing) -> None:
     hits = p.evaluate("() => [...document.querySelectorAll('ul.search li a')].map(a => a.getAttribute('href'))")
     assert any("02_thaw_2014" in h for h in hits), hits
     assert visit.problems() == []
+
+
+def test_nothing_the_browser_asks_for_is_missing(browser, server: str) -> None:
+    """Requests the page never sees (the browser's own, such as /favicon.ico) reach the server
+    too: once nothing is left to fetch, none was a 404. Chromium makes such requests only
+    when Playwright does not intercept requests, so this context cuts the network through a
+    proxy on a closed port instead (127.0.0.1 bypasses it)."""
+    NOT_FOUND.clear()
+    ctx = browser.new_context(proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"})
+    try:
+        page = ctx.new_page()
+        page.goto(f"{server}/notebooks/02_thaw_2014.html", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("() => fetch('https://cdn.jsdelivr.net/npm/vega').then(() => 'reached', () => 'blocked')") == "blocked"
+    finally:
+        ctx.close()
+    assert NOT_FOUND == []
