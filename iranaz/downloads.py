@@ -57,7 +57,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import cite, paths
+from . import cite, offline, paths
 
 MIME_DOWNLOADS = "application/vnd.iranaz.downloads+json"
 EXPORT_WIDTH = 640
@@ -125,18 +125,9 @@ def chart_title(chart: Any) -> str:
 def export_spec(chart: Any) -> dict:
     """The chart's Vega-Lite spec for files: fixed width instead of the page's, white background."""
     spec = copy.deepcopy(chart.to_dict())
-
-    def fix(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("width") == "container":
-                node["width"] = EXPORT_WIDTH
-            for v in node.values():
-                fix(v)
-        elif isinstance(node, list):
-            for v in node:
-                fix(v)
-
-    fix(spec)
+    for node in offline.nested_dicts(spec):
+        if node.get("width") == "container":
+            node["width"] = EXPORT_WIDTH
     spec["background"] = "white"
     return spec
 

@@ -39,6 +39,7 @@ import hashlib
 import json
 import os
 import zlib
+from collections.abc import Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -332,24 +333,26 @@ LEFT_OUT = {
 }
 
 
+def nested_dicts(node: Any) -> Iterator[dict]:
+    """Every dict in a JSON-like tree, parents before children (a spec's marks, transforms...)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from nested_dicts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from nested_dicts(value)
+
+
 def check_bundled(vega: dict) -> None:
     """Refuse a Vega spec that needs a module the bundle leaves out (it would not draw)."""
     missing: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("projections"):
-                missing.add("map projections (vega-geo)")
-            for t in node.get("transform") or []:
-                if isinstance(t, dict) and t.get("type") in LEFT_OUT:
-                    missing.add(f"the {t['type']!r} transform ({LEFT_OUT[t['type']]})")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(vega)
+    for node in nested_dicts(vega):
+        if node.get("projections"):
+            missing.add("map projections (vega-geo)")
+        for t in node.get("transform") or []:
+            if isinstance(t, dict) and t.get("type") in LEFT_OUT:
+                missing.add(f"the {t['type']!r} transform ({LEFT_OUT[t['type']]})")
     if missing:
         raise ValueError(
             f"this chart needs {', '.join(sorted(missing))}, which the book's Vega bundle leaves out;"
