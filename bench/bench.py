@@ -39,9 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from iranaz import build as build_module  # noqa: E402
 from iranaz import offline  # noqa: E402
+from iranaz.pdf import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-CHROMIUM = os.environ.get("IRANAZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 #: Every request not to the loopback (which Chromium never proxies) goes to a closed port.
 NO_NETWORK = "--proxy-server=http://127.0.0.1:9"
 SKIP = {".git", ".venv", ".venv-cff", "_build", "artifacts", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", "staging"}

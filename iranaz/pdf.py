@@ -9,9 +9,9 @@ links inside the PDF, and the outline (bookmarks) holds every page and its secti
 
 Charts print as vector graphics: the book's own loader (:mod:`iranaz.offline`) draws them
 with Vega's SVG renderer (Altair's stock output, which would fetch its libraries from a CDN,
-never draws offline and is reported as not drawn). A page whose charts cannot be drawn, because the Vega libraries
-(``window.iranazVega``) never appear, is an error: the PDF would otherwise show "could not
-be drawn" boxes in place of figures.
+never draws offline and is reported as not drawn). A page whose charts cannot be drawn,
+because the Vega libraries (``window.iranazVega``) never appear, is an error: the PDF would
+otherwise show "could not be drawn" boxes in place of figures.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import concurrent.futures
 import functools
 import html
 import io
+import os
 import re
 import sys
 import unicodedata
@@ -34,7 +35,9 @@ from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 from . import cite, offline, paths
 
-CHROMIUM = "/usr/bin/chromium"
+#: The one Chromium the project drives (Debian's), for the PDF, the browser tests and the bench;
+#: ``IRANAZ_CHROMIUM`` names another. Never Playwright's own download, which needs the network.
+CHROMIUM = os.environ.get("IRANAZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"}
 A4_PT = (595.28, 841.89)

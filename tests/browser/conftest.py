@@ -24,9 +24,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from iranaz import offline, paths
+from iranaz.pdf import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("IRANAZ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 HERE = Path(__file__).resolve().parent
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = paths.ROOT / "artifacts" / "screenshots"
