@@ -11,7 +11,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION = 1
 CFF_VENV ?= .venv-cff
 CFF_STAMP = $(CFF_VENV)/.installed-$(shell cat requirements-cff.txt | cksum | cut -d' ' -f1)
 
-.PHONY: book test lint validate clean-build clean pdf metadata cff-venv bench
+.PHONY: book test test-fast lint validate clean-build clean pdf metadata cff-venv bench bench-quick system-tools
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,15 +24,35 @@ validate: $(STAMP)
 
 # CITATION.cff and LICENSE from the metadata in _config.yml (the tests fail while they are stale).
 metadata: $(STAMP)
-	$(PY) -m iranaz.cite write
+	$(PY) -m iranaz metadata write
 
-# The book in _build/html (iranaz.build.build_book): checks the data, runs the chapters on
+# The book in _build/html (iranaz.book.build.build_book): checks the data, runs the chapters on
 # every core, then jupyter-book build -n -W --keep-going; nothing to do if nothing changed.
 book: $(STAMP)
 	$(PY) -m iranaz build
 
-lint: $(STAMP)
-	$(VENV)/bin/ruff check iranaz tests
+# What pip cannot install: Debian's chromium (browser tests, PDF) and npm (ESLint, axe-core).
+# As root, apt-get installs what is missing; otherwise make stops with the command to run.
+SYSTEM_TOOLS = chromium npm
+system-tools:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	  else \
+	    echo "make test needs$$missing, which pip cannot install. Run:  sudo apt-get install -y$$missing  then make test again." >&2; exit 1; \
+	  fi; \
+	fi
+
+# The JavaScript tools, exactly as package-lock.json locks them.
+node_modules/.installed: package-lock.json | system-tools
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: $(STAMP) node_modules/.installed
+	$(VENV)/bin/ruff check iranaz tests bench
+	node_modules/.bin/eslint iranaz/book/static
 
 # cffconvert, which validates CITATION.cff in the tests, in its own venv (it needs jsonschema<4).
 $(CFF_STAMP): requirements-cff.txt
@@ -43,17 +63,26 @@ $(CFF_STAMP): requirements-cff.txt
 
 cff-venv: $(CFF_STAMP)
 
-test: lint $(CFF_STAMP)
+# Everything: lint, data, units, every chapter, the book built once and read in a browser.
+test: lint $(CFF_STAMP) system-tools
 	$(PY) -m pytest
 
-# The whole book as one PDF, printed by Debian's chromium (apt-get install chromium).
-pdf: book
-	$(PY) -m iranaz.pdf --html _build/html
+# The inner loop: no book build, no browser (a minute or so).
+test-fast: $(STAMP) $(CFF_STAMP)
+	$(PY) -m pytest -m "not build and not browser"
 
-# Budgets of issue #4 (build times, page bytes, time to charts drawn), offline output vs
-# Altair's CDN default, on copies of the book in a temp folder (docs/benchmarks.md).
-bench: validate
+# The whole book as one PDF, printed by Debian's chromium (apt-get install chromium).
+pdf: book system-tools
+	$(PY) -m iranaz pdf
+
+# Budgets (build times, page bytes, loading vs drawing, growth with 10x the data), offline
+# output vs Altair's CDN default, on copies of the book in a temp folder (docs/benchmarks.md).
+bench: validate system-tools
 	$(PY) bench/bench.py
+
+# The same, once over: one page load a page, no scaling run (a check that the bench works).
+bench-quick: validate system-tools
+	$(PY) bench/bench.py --quick
 
 clean-build:
 	rm -rf _build

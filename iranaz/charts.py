@@ -4,6 +4,9 @@ The data behind each chart comes from a ``*_data`` function (tested on its own a
 hand-computed values); the chart only encodes it. Charts fill the width of the text
 column, carry a text ``description`` for screen readers, and use the Okabe–Ito palette,
 which stays distinguishable for colour-blind readers.
+
+The look shared by every chart is the ``iranaz`` Altair theme (:func:`theme`), switched on by
+:func:`use_theme` (the book's renderer calls it; nothing is registered on import).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import altair as alt
 import pandas as pd
 
 from . import measures
-from . import offline as _offline  # noqa: F401  (Altair renderer and theme that draw offline)
 from .tables import Tables
 
 #: Okabe–Ito colours for the four quad classes, cooperation in blues, conflict in oranges.
@@ -25,6 +27,51 @@ QUAD_COLOURS = {
 REPORTING_COLOURS = {"first-hand": "#0072B2", "background": "#56B4E9", "not reported": "#E5E5E5"}
 BAR_COLOUR = "#0072B2"
 HEIGHT = 260
+
+
+THEME = "iranaz"
+
+
+def theme() -> alt.theme.ThemeConfig:
+    """Transparent background (the page's light or dark background shows through; the book's
+    CSS recolours the guides in dark mode), a type scale that stays legible on a 390 px wide
+    phone, and limits computed from the column's width (``containerSize()``) so that labels
+    and legends fit it."""
+    return alt.theme.ThemeConfig(
+        config={
+            "background": "transparent",
+            "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+            "view": {"continuousWidth": 300, "continuousHeight": 260, "stroke": None},
+            "title": {"anchor": "start", "fontSize": 14, "fontWeight": 600, "offset": 10},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 500, "labelColor": "#333", "titleColor": "#333"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "labelColor": "#333",
+                "titleColor": "#333",
+                "labelLimit": {"expr": "containerSize()[0] < 560 ? 150 : 260"},
+                # Symbols of legends that show no colour (sizes): mid grey, seen on light and dark.
+                "symbolBaseFillColor": "#8a8f98",
+                "symbolBaseStrokeColor": "#8a8f98",
+                # At most four entries a row on a wide column (two legends side by side still
+                # fit), one entry per line on a phone, so none is cut off.
+                "columns": {"expr": "containerSize()[0] < 560 ? 1 : 4"},
+            },
+            # Row labels take at most 40% of the column, so the plot keeps room on a phone; a
+            # horizontal axis title is never wider than the plot it sits under.
+            "axisY": {"labelLimit": {"expr": "min(180, containerSize()[0] * 0.4)"}},
+            "axisX": {"titleLimit": {"expr": "width"}},
+            # A date label near either end of the axis is aligned flush with it, not cut off.
+            "axisTemporal": {"labelFlush": 30},
+        }
+    )
+
+
+def use_theme() -> None:
+    """Register the ``iranaz`` theme with Altair (once) and switch it on."""
+    if THEME not in alt.theme.names():
+        alt.theme.register(THEME, enable=False)(theme)
+    alt.theme.enable(THEME)
 
 
 def _base(data: pd.DataFrame, description: str, title: str, height: int = HEIGHT) -> alt.Chart:

@@ -10,12 +10,11 @@ it never rewrites a sentence, so every cleaned sentence is also in the raw page.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from . import datapackage, paths
 
 # A line that *starts* the page furniture after the article: everything from it on goes.
 END_MARKERS: tuple[str, ...] = (
@@ -105,8 +104,7 @@ def clean_text(raw: str, title: str = "", author: str = "") -> str:
 def read_seed_meta(sources_csv: Path | None = None) -> list[SeedMeta]:
     """The sources that have a raw capture in ``data/sources/raw`` (the seeds)."""
     sources_csv = sources_csv or paths.DATA / "sources.csv"
-    with open(sources_csv, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    _, rows = datapackage.read_rows(sources_csv)
     return [
         SeedMeta(r["source_id"], r["title"], r.get("author", ""), r["raw_file"])
         for r in rows
@@ -142,9 +140,3 @@ def write_clean_corpus() -> list[Path]:
 def read_clean(source_id: str) -> str:
     """The stored cleaned text of one source."""
     return clean_path(source_id).read_text(encoding="utf-8")
-
-
-def sentences(text: str) -> list[str]:
-    """Split article text into sentences (simple rule: end punctuation then space/newline)."""
-    parts = re.split(r"(?<=[.!?\u201d\"])\s+(?=[A-Z\u201c\"])|\n+", text)
-    return [p.strip() for p in parts if p.strip()]

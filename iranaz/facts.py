@@ -156,11 +156,6 @@ def events(t: Tables, *event_ids: str) -> dict[str, Any]:
     return out
 
 
-def prefixed(facts: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """The same facts with keys ``<prefix>_<key>``, so two periods can be glued on one page."""
-    return {f"{prefix}_{k}": v for k, v in facts.items()}
-
-
 def whole_arc(t: Tables) -> dict[str, Any]:
     """Facts for the chapter on patterns across periods."""
     ev = t.events
@@ -267,3 +262,4 @@ def glue_facts(facts: dict[str, Any]) -> None:
 
     for key, value in facts.items():
         glue(key, Markdown(value) if isinstance(value, str) else value, display=False)
+

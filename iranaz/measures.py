@@ -150,7 +150,6 @@ def event_list(events: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-RANK_ORDER = ["head of state or government", "minister or equivalent", "deputy minister", "other"]
 COUNTRY_NAMES = {"IRN": "Iran", "AZE": "Azerbaijan"}
 
 #: Third parties followed in the whole-arc chapter, with the words that name them in summaries.
@@ -188,11 +187,6 @@ def visits_ledger(events: pd.DataFrame) -> pd.DataFrame:
     v["when"] = [date_label(d, p) for d, p in zip(v["date"], v["date_precision"])]
     cols = ["event_id", "year", "when", "direction", "actor1_name", "actor1_role", "rank", "summary", "corroboration"]
     return v[cols].rename(columns={"actor1_name": "visitor", "actor1_role": "role"}).reset_index(drop=True)
-
-
-def visits_per_year(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Visits per year, direction and rank."""
-    return ledger.groupby(["year", "direction", "rank"]).size().rename("n_visits").reset_index()
 
 
 def domain_mix(events: pd.DataFrame, event_domains: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
@@ -282,3 +276,4 @@ def codebook_in_use(events: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["goldstein", "cameo_code"], ascending=[False, True])
         .reset_index(drop=True)
     )
+

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, validate
+from . import datapackage, paths, validate
 
 TABLES = (
     "outlets",
@@ -63,7 +63,7 @@ class Tables:
 def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table as strings, exactly as stored (empty cells as '')."""
     data_dir = Path(data_dir or paths.DATA)
-    return {name: pd.read_csv(data_dir / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8") for name in TABLES}
+    return {name: datapackage.frame(name, data_dir) for name in TABLES}
 
 
 def origin_of(sources: pd.DataFrame) -> pd.Series:
@@ -99,12 +99,6 @@ def derive_sources(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     src["origin"] = src["source_id"].map(origin_of(raw["sources"]))
     src["published"] = pd.to_datetime(src["published"].replace("", None))
     return src
-
-
-def role_at(roles: pd.DataFrame, actor_id: str, year: int, column: str) -> str:
-    """The ``rank`` or ``role`` of a person in a year ('' for states, groups and unknown years)."""
-    hit = roles[(roles["actor_id"] == actor_id) & (roles["from_year"] <= year) & (roles["to_year"] >= year)]
-    return str(hit.iloc[0][column]) if len(hit) else ""
 
 
 def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:

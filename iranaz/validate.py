@@ -15,11 +15,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import corpus, paths
+from . import corpus, datapackage, files, paths
 
 
 @dataclass(frozen=True)
@@ -66,14 +65,6 @@ def _rel(path: Path) -> str:
         return str(path.relative_to(paths.ROOT))
     except ValueError:
         return str(path)
-
-
-def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]] | None:
-    """Header and rows of a CSV already checked for encoding; None if it can't be read."""
-    text = path.read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = list(reader)
-    return list(reader.fieldnames or []), rows
 
 
 def _structure(path: Path, fields: list[str]) -> list[Problem]:
@@ -131,7 +122,7 @@ def validate(data_dir: Path | None = None) -> list[Problem]:
     """Every problem in the tables under ``data_dir`` (default: the project's ``data/``)."""
     data_dir = Path(data_dir or paths.DATA)
     package_path = data_dir / "datapackage.json"
-    package = json.loads(package_path.read_text(encoding="utf-8"))
+    package = datapackage.descriptor(data_dir)
     problems: list[Problem] = []
     broken: set[str] = set()
     for res in package["resources"]:
@@ -152,8 +143,8 @@ def _rules(data_dir: Path) -> list[Problem]:
     """The rules a schema cannot express."""
     import pandas as pd
 
-    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    t = {res["name"]: _read_rows(data_dir / res["path"])[1] for res in package["resources"]}
+    package = datapackage.descriptor(data_dir)
+    t = {res["name"]: datapackage.read_rows(data_dir / res["path"])[1] for res in package["resources"]}
     f = {name: _rel(data_dir / f"{name}.csv") for name in t}
     problems: list[Problem] = []
 
@@ -339,7 +330,7 @@ def _rules(data_dir: Path) -> list[Problem]:
 
 
 #: The modules whose code decides the verdict; a change to any of them voids every stamp.
-RULE_MODULES = ("validate.py", "corpus.py", "paths.py")
+RULE_MODULES = ("validate.py", "corpus.py", "paths.py", "datapackage.py", "files.py")
 
 
 def fingerprint(data_dir: Path | None = None) -> str:
@@ -350,12 +341,8 @@ def fingerprint(data_dir: Path | None = None) -> str:
     data_dir = Path(data_dir or paths.DATA)
     h = hashlib.sha256(metadata.version("frictionless").encode())
     package = Path(__file__).resolve().parent
-    for name in RULE_MODULES:
-        h.update(name.encode() + b"\0" + (package / name).read_bytes())
-    for p in sorted(data_dir.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(data_dir).as_posix().encode() + b"\0")
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+    files.update_digest(h, [package / name for name in RULE_MODULES], package, "rules")
+    files.update_digest(h, files.walk(data_dir), data_dir, "data")
     return h.hexdigest()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +9,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iranaz import paths
+from iranaz import datapackage, paths
+
+#: Fixtures that stand for a book build of the session (see tests/book/bookbuild.py).
+BUILD_FIXTURES = {"built", "book", "mini", "executed", "book_html"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what needs a browser (``browser``) or a book build (``build``), so that
+    ``make test-fast`` can leave both out; ``make test`` runs everything."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("build"):
+            item.add_marker(pytest.mark.build)
 
 
 @pytest.fixture
@@ -21,17 +33,8 @@ def data_copy(tmp_path: Path) -> Path:
     return dst
 
 
-def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+read_rows = datapackage.read_rows
+write_rows = datapackage.write_rows
 
 
 def edit_csv(path: Path, fn: Callable[[list[dict[str, str]]], list[dict[str, str]] | None]) -> None:

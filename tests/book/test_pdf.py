@@ -1,0 +1,140 @@
+"""Print (issue #5): one PDF of the whole book, every page in order, charts as vector
+graphics, a contents page with page numbers and links, and bookmarks."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from iranaz.book import metadata, pdf, toc
+
+from .bookbuild import Built, chart_specs, full_book
+
+
+@pytest.fixture(scope="module")
+def book() -> Built:
+    built = full_book()
+    assert built.returncode == 0, built.log[-4000:]
+    return built
+
+
+@pytest.fixture(scope="module")
+def printed(book, tmp_path_factory) -> PdfReader:
+    out = pdf.make_pdf(book.html, tmp_path_factory.mktemp("pdf") / "book.pdf", root=book.src)
+    return PdfReader(out)
+
+
+def squash(text: str) -> str:
+    """Whitespace collapsed and ligatures (ﬁ, ﬂ) undone, as text extracted from a PDF needs."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def bare(text: str) -> str:
+    """Without any whitespace: a line break inside a heading may add a space or drop one."""
+    return re.sub(r"\s+", "", squash(text))
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [squash(p.extract_text()) for p in reader.pages]
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """Top-level bookmarks (title, page index, children)."""
+    items, out = reader.outline, []
+    for i, item in enumerate(items):
+        if isinstance(item, list):
+            continue
+        children = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1], list) else []
+        kids = [(c.title, reader.get_destination_page_number(c)) for c in children if not isinstance(c, list)]
+        out.append((item.title, reader.get_destination_page_number(item), kids))
+    return out
+
+
+def test_bookmarks_list_every_page_in_order_with_its_sections(book, printed):
+    pages = toc.pages(book.src)
+    marks = outline(printed)
+    assert marks[0][0] == "Contents"
+    assert [m[0] for m in marks[1:]] == [f"{p.number}  {p.title}" if p.number else p.title for p in pages]
+    starts = [m[1] for m in marks[1:]]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    texts = page_texts(printed)
+    for (title, start, children), page in zip(marks[1:], pages):
+        assert page.title in texts[start], title
+        for child, at in children:
+            assert start <= at and bare(child) in bare(texts[at]), (title, child)
+    chapters_with_sections = [m for m, p in zip(marks[1:], pages) if p.number and m[2]]
+    assert len(chapters_with_sections) >= len([p for p in pages if p.number]) // 2
+
+
+def test_contents_page_gives_each_page_its_printed_number_and_a_link(book, printed):
+    marks = outline(printed)[1:]
+    contents_at = outline(printed)[0][1]
+    contents = page_texts(printed)[contents_at]
+    n_front = marks[0][1]
+    texts = page_texts(printed)
+    for title, start, _ in marks:
+        number = start - n_front + 1
+        assert texts[start].endswith(str(number)), (title, texts[start][-20:])  # the stamped page number
+        assert re.search(re.escape(squash(title.split("  ")[-1])) + r"\s*" + str(number), contents), title
+    links = [a.get_object() for a in printed.pages[contents_at].get("/Annots", [])]
+    targets = sorted(printed.get_page_number(a["/Dest"][0].get_object()) for a in links if a.get("/Subtype") == "/Link")
+    assert targets == [start for _, start, _ in marks]
+
+
+def test_every_figure_is_printed(book, printed):
+    """Each numbered figure of the HTML book appears in the PDF with its caption number."""
+    html_figures = set()
+    for page in toc.pages(book.src):
+        html_figures |= set(re.findall(r'<span class="caption-number">(Fig\. [\d.]+) </span>', book.page(page.docname)))
+    text = " ".join(page_texts(printed))
+    pdf_figures = set(re.findall(r"Fig\. \d+\.\d+(?=\s)", text))
+    assert html_figures and pdf_figures == html_figures
+
+
+def test_charts_are_printed_as_vector_graphics(book, printed):
+    """Every chart's title is text in the PDF (a picture of a chart would hold no text), and
+    the PDF holds no more raster images than the pages' own <img> elements."""
+    text = " ".join(page_texts(printed))
+    titles, n_img = [], 0
+    for page in toc.pages(book.src):
+        html = book.page(page.docname)
+        article = html[html.find('<article class="bd-article"'):]
+        n_img += len(re.findall(r"<img\b", article[: article.find("</article>")]))
+        for spec in chart_specs(html):
+            t = spec.get("title", "")
+            titles.append(t.get("text", "") if isinstance(t, dict) else t)
+    assert titles
+    missing = [t for t in titles if squash(t) not in text]
+    assert missing == []
+    assert sum(len(p.images) for p in printed.pages) <= n_img
+
+
+def test_pdf_metadata_comes_from_config(book, printed):
+    meta = metadata.metadata(book.src)
+    assert printed.metadata.title == meta.title and printed.metadata.author == ", ".join(meta.authors)
+    first = page_texts(printed)[0]
+    assert meta.title.split(":")[0] in first and f"Version {meta.version}" in first
+
+
+def test_links_between_pages_point_inside_the_pdf(printed):
+    uris = [a.get_object().get("/A", {}).get("/URI", "") for p in printed.pages for a in p.get("/Annots", []) or []]
+    assert not [u for u in uris if str(u).startswith("file:")]
+
+
+def test_page_whose_charts_cannot_draw_is_refused(book, tmp_path):
+    """Without the Vega libraries a page's charts never draw: printing stops with a reason."""
+    html_dir = tmp_path / "html"
+    shutil.copytree(book.html, html_dir)
+    page = next(p for p in toc.pages(book.src) if chart_specs(book.page(p.docname)))
+    target = html_dir / f"{page.docname}.html"
+    text = target.read_text(encoding="utf-8")
+    stripped = re.sub(r'<script[^>]+src="[^"]*iranaz-vega-[^"]*"[^>]*></script>', "", text)
+    assert stripped != text
+    target.write_text(stripped, encoding="utf-8")
+    with pytest.raises(pdf.ChartsNotDrawn, match="iranazVega"):
+        pdf.print_pages(Path(html_dir), [page])
