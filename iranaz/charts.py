@@ -413,3 +413,28 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
             ],
         )
     )
+
+
+#: Name of a layer of text that works as a guide (labels written above bars): the book's CSS
+#: colours it like the axis labels in the dark theme.
+GUIDE_TEXT = "iranaz_guide_text"
+#: The steps of a flow from searches to decisions, in reading order, with their colours.
+FLOW_COLOURS = {"searched": "#8a8f98", "found": "#8a8f98", "included": "#0072B2", "excluded": "#E69F00"}
+
+
+def flow_bars(flow: pd.DataFrame, title: str) -> alt.LayerChart:
+    """The steps of a flow (from :func:`measures.sweep_flow`) in their own order: each step's
+    label and count written whole above its bar, so nothing is cut on a narrow screen."""
+    desc = "Bar chart of the sweep, step by step: " + "; ".join(f"{lab}: {n}" for lab, n in zip(flow["label"], flow["n_events"])) + "."
+    data = flow.assign(order=range(len(flow)), text=[f"{lab}: {n}" for lab, n in zip(flow["label"], flow["n_events"])])
+    y = alt.Y("order:O", axis=None, scale=alt.Scale(paddingInner=0.05))
+    base = alt.Chart(data)
+    bars = base.mark_bar(height={"band": 0.42}, yOffset=7).encode(
+        y=y,
+        x=alt.X("n_events:Q", title="Number of searches or candidates", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("step:N", scale=alt.Scale(domain=list(FLOW_COLOURS), range=list(FLOW_COLOURS.values())), legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("n_events:Q", title="Count")],
+    )
+    # Named as a guide: in the dark theme the book's CSS recolours it with the axis labels.
+    labels = base.mark_text(align="left", baseline="top", dy=-19, fontSize=12).encode(y=y, x=alt.value(0), text="text:N").properties(name=GUIDE_TEXT)
+    return alt.layer(bars, labels).properties(width="container", height=44 * len(flow), title=title, description=desc)

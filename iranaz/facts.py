@@ -251,6 +251,7 @@ def methods(t: Tables) -> dict[str, Any]:
         "n_unconfirmed": int(verdicts.get("unconfirmed", 0)),
         "n_excluded": len(t.excluded_mentions),
         "n_single_source": int((ev["corroboration"] == 1).sum()),
+        **sweep(t),
         "median_corroboration": float(ev["corroboration"].median()),
     }
 
@@ -263,3 +264,31 @@ def glue_facts(facts: dict[str, Any]) -> None:
     for key, value in facts.items():
         glue(key, Markdown(value) if isinstance(value, str) else value, display=False)
 
+
+def sweep(t: Tables) -> dict[str, Any]:
+    """Facts of the systematic sweep and of the versions (methods page)."""
+    ev = t.events
+    flow = measures.sweep_flow(t.search_log, t.search_candidates).set_index("label")["n_events"]
+    searches = measures.searches_by_kind_and_year(t.search_log)
+    kinds = measures.kinds_by_year(ev)
+    swept = kinds[kinds["kind"] != "other"]
+    empty = swept[swept["n_events"] == 0]
+    version = t.releases.iloc[-1]
+    previous = t.releases[t.releases["commit"] != ""].iloc[-1]
+    changed = t.changes[t.changes["version"] == version["version"]]
+    return {
+        "n_searches": int(flow["Searches run"]),
+        "n_candidates": int(flow["Candidates found"]),
+        "n_included_candidates": int(flow["Included as new events"]),
+        "n_excluded_candidates": int(flow["Candidates found"] - flow["Included as new events"]),
+        "n_kind_year_pairs": len(searches),
+        "n_pairs_unsearched": int((searches["n_searches"] == 0).sum()),
+        "n_pairs_without_events": len(empty),
+        "share_corroborated": float((ev["corroboration"] >= 2).mean()),
+        "version": str(version["version"]),
+        "previous_version": str(previous["version"]),
+        "n_changes": len(changed),
+        "n_events_added": int(((changed["table"] == "events") & (changed["field"] == "(row)") & (changed["new_value"] == "added")).sum()),
+        "n_events_changed": int(changed.loc[(changed["table"] == "events") & (changed["field"] != "(row)"), "record_id"].nunique()),
+        "n_withdrawn": len(t.withdrawn),
+    }

@@ -277,3 +277,85 @@ def codebook_in_use(events: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
     )
 
+
+#: The kinds of event the sweep covers, in the order the methods page lists them.
+KINDS = {
+    "head_meeting": "Meetings of heads of state or government",
+    "visit": "Visits at minister level or above",
+    "commission": "Joint commission sessions",
+    "agreement": "Agreements signed",
+    "phone_call": "Phone calls",
+    "military_exercise": "Military exercises",
+    "diplomatic_incident": "Diplomatic incidents",
+    "security_incident": "Security incidents and trials",
+    "infrastructure": "Shared infrastructure",
+    "multilateral_statement": "Statements at multilateral meetings",
+    "other": "Other (statements and the rest)",
+}
+#: The exclusion reasons of the inclusion protocol, as a reader reads them.
+REASONS = {
+    "already_coded": "already in the table",
+    "duplicate": "found twice in the sweep",
+    "out_of_span": "outside 2012–2025",
+    "not_bilateral": "not an act between the two",
+    "below_threshold": "below the level the kind requires",
+    "undatable": "cannot be dated to the month",
+    "unconfirmed": "no readable page confirms it",
+    "not_an_event": "no single dated act",
+    "announced_only": "announced, never confirmed",
+}
+
+
+def sweep_flow(search_log: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
+    """The sweep from searches to decisions, one row per step: searches run, candidate
+    rows found, then included and excluded by reason (a candidate found by several searches
+    counts once per search that found it)."""
+    rows = [("Searches run", len(search_log), "searched"), ("Candidates found", len(candidates), "found")]
+    decided = candidates["reason"].value_counts()
+    rows.append(("Included as new events", int(decided.get("included", 0)), "included"))
+    for reason, words in REASONS.items():
+        if decided.get(reason, 0):
+            rows.append((f"Excluded: {words}", int(decided[reason]), "excluded"))
+    return pd.DataFrame(rows, columns=["label", "n_events", "step"])
+
+
+def kinds_by_year(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per kind and year, every kind and every year of the span (zeros included)."""
+    years = range(2012, 2026)
+    grid = pd.MultiIndex.from_product([list(KINDS), years], names=["kind", "year"])
+    counts = events.groupby(["kind", "year"]).size().reindex(grid, fill_value=0).rename("n_events").reset_index()
+    counts["label"] = counts["kind"].map(KINDS)
+    return counts
+
+
+def searches_by_kind_and_year(search_log: pd.DataFrame) -> pd.DataFrame:
+    """How many searches were run per kind and year (every pair of the sweep has one or more)."""
+    years = range(2012, 2026)
+    kinds = [k for k in KINDS if k != "other"]
+    grid = pd.MultiIndex.from_product([kinds, years], names=["kind", "year"])
+    log = search_log.assign(year=search_log["year"].astype(int))
+    return log.groupby(["kind", "year"]).size().reindex(grid, fill_value=0).rename("n_searches").reset_index()
+
+
+def corrections(changes: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The fields of existing events changed in ``version``, with old and new values and why."""
+    c = changes[(changes["version"] == version) & (changes["table"] == "events") & (changes["field"] != "(row)")]
+    return c[["record_id", "field", "old_value", "new_value", "reason"]].rename(columns={"record_id": "event_id"}).reset_index(drop=True)
+
+
+def added_events(changes: pd.DataFrame, events: pd.DataFrame, version: str) -> pd.DataFrame:
+    """The events added in ``version``, in date order."""
+    mine = changes[(changes["version"] == version) & (changes["table"] == "events")]
+    ids = mine.loc[(mine["field"] == "(row)") & (mine["new_value"] == "added"), "record_id"]
+    out = events[events["event_id"].isin(set(ids))].sort_values(["date", "event_id"])
+    return out[["event_id", "date", "date_precision", "kind", "summary"]].reset_index(drop=True)
+
+
+def change_counts(changes: pd.DataFrame) -> pd.DataFrame:
+    """Per version and table: records added, records removed, fields changed."""
+    row = changes["field"] == "(row)"
+    c = changes.assign(what="fields changed")
+    c.loc[row, "what"] = changes.loc[row, "new_value"].where(changes.loc[row, "new_value"] == "added", "removed")
+    counts = c.groupby(["version", "table", "what"]).size().rename("n").reset_index()
+    wide = counts.pivot_table(index=["version", "table"], columns="what", values="n", fill_value=0, aggfunc="sum").astype(int)
+    return wide.rename_axis(columns=None).reset_index()

@@ -32,6 +32,10 @@ TABLES = (
     "claim_checks",
     "claim_check_sources",
     "milestones",
+    "search_log",
+    "search_candidates",
+    "releases",
+    "changes",
 )
 
 #: Countries whose actors make an event part of the bilateral relationship.
@@ -58,6 +62,12 @@ class Tables:
     claim_checks: pd.DataFrame
     claim_check_sources: pd.DataFrame
     milestones: pd.DataFrame
+    search_log: pd.DataFrame
+    search_candidates: pd.DataFrame
+    releases: pd.DataFrame
+    changes: pd.DataFrame
+    #: Events withdrawn since a release: kept so that citations resolve, counted nowhere.
+    withdrawn: pd.DataFrame
 
 
 def read_raw(data_dir: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -156,7 +166,10 @@ def _load(data_dir: str, check: bool) -> Tables:
         validate.check(Path(data_dir))
     raw = read_raw(Path(data_dir))
     out = dict(raw)
-    out["events"] = derive_events(raw)
+    events = derive_events(raw)
+    gone = events["status"] == "withdrawn"
+    out["events"] = events[~gone].reset_index(drop=True)
+    out["withdrawn"] = events[gone].reset_index(drop=True)
     out["sources"] = derive_sources(raw)
     return Tables(**out)
 

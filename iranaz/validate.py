@@ -15,10 +15,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import corpus, datapackage, files, paths
+from . import releases as releases_module
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class DataError(ValueError):
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the data:\n{shown}{more}")
 
+
+#: A full date inside a source id (``trend-2018-03-29``, ``irna-2025-04-28-press``).
+ID_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 
 # Foreign keys whose failures get a rule name of their own.
 FK_RULES = {
@@ -118,9 +123,15 @@ def _frictionless(package_path: Path, skip: set[str]) -> list[Problem]:
     return problems
 
 
-def validate(data_dir: Path | None = None) -> list[Problem]:
-    """Every problem in the tables under ``data_dir`` (default: the project's ``data/``)."""
+def validate(data_dir: Path | None = None, releases: bool | None = None) -> list[Problem]:
+    """Every problem in the tables under ``data_dir`` (default: the project's ``data/``).
+
+    With ``releases`` (the default for the project's own ``data/`` in a git checkout) the
+    tables are also compared with the previous release (:mod:`iranaz.releases`): every change
+    since must be recorded in ``changes.csv``."""
     data_dir = Path(data_dir or paths.DATA)
+    if releases is None:
+        releases = data_dir.resolve() == paths.DATA.resolve() and release_check_possible()
     package_path = data_dir / "datapackage.json"
     package = datapackage.descriptor(data_dir)
     problems: list[Problem] = []
@@ -136,7 +147,27 @@ def validate(data_dir: Path | None = None) -> list[Problem]:
     if broken:
         return problems  # rules below need every table readable
     problems += _rules(data_dir)
+    if releases:
+        problems += _release_rules(data_dir)
     return problems
+
+
+def release_check_possible() -> bool:
+    """The comparison with the previous release needs the project's git history."""
+    return releases_module.git_available(paths.ROOT)
+
+
+def _release_rules(data_dir: Path) -> list[Problem]:
+    """A change since the previous release that ``changes.csv`` does not record."""
+    out = []
+    rows = {name: datapackage.rows(name, data_dir) for name in releases_module.TRACKED}
+    for d in releases_module.unrecorded(data_dir):
+        cols = releases_module.TRACKED[d.table]
+        at = next((i + 2 for i, r in enumerate(rows[d.table]) if "|".join(r[c] for c in cols) == d.record_id), None)
+        column = None if d.field == releases_module.ADDED_OR_REMOVED else d.field
+        msg = f"{d}; record it in changes.csv (version, table, record_id, field, old_value, new_value, reason)"
+        out.append(Problem(_rel(data_dir / f"{d.table}.csv"), at, column, "unrecorded-change", msg))
+    return out
 
 
 def _rules(data_dir: Path) -> list[Problem]:
@@ -152,6 +183,25 @@ def _rules(data_dir: Path) -> list[Problem]:
         return i + 2  # header is line 1
 
     sources = {r["source_id"]: r for r in t["sources"]}
+
+    # Sources: a date in the id agrees with `published`; where the page prints none, the basis
+    # says where the id's date comes from (so an id and its date cannot drift apart again).
+    for i, s in enumerate(t["sources"]):
+        m = ID_DATE.search(s["source_id"])
+        if not m:
+            continue
+        if s["published"] and s["published"] != m.group(1):
+            msg = f"the id carries {m.group(1)} but published is {s['published']}: correct published, or record why they differ in a new source"
+            problems.append(Problem(f["sources"], row_no(i), "published", "id-date-mismatch", msg))
+        elif not s["published"] and not s["published_basis"].strip():
+            msg = f"the id carries {m.group(1)} but published is empty: fill it from the page, or say in published_basis where the id's date comes from"
+            problems.append(Problem(f["sources"], row_no(i), "published_basis", "id-date-unexplained", msg))
+
+    # Events withdrawn since a release keep their row, with the reason in notes.
+    for i, e in enumerate(t["events"]):
+        if e["status"] == "withdrawn" and not e["notes"].startswith("Withdrawn"):
+            msg = "a withdrawn event's notes must begin 'Withdrawn' and give the reason"
+            problems.append(Problem(f["events"], row_no(i), "notes", "withdrawn-without-reason", msg))
     raw_dir, clean_dir = data_dir / "sources" / "raw", data_dir / "sources" / "clean"
 
     # Seed sources: raw capture present, stored clean text equal to what cleaning produces.
@@ -330,7 +380,7 @@ def _rules(data_dir: Path) -> list[Problem]:
 
 
 #: The modules whose code decides the verdict; a change to any of them voids every stamp.
-RULE_MODULES = ("validate.py", "corpus.py", "paths.py", "datapackage.py", "files.py")
+RULE_MODULES = ("validate.py", "corpus.py", "paths.py", "datapackage.py", "files.py", "releases.py")
 
 
 def fingerprint(data_dir: Path | None = None) -> str:

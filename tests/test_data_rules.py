@@ -3,6 +3,7 @@ state them one by one so a reader of the suite sees what the data promise)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from iranaz import corpus, tables
@@ -71,3 +72,57 @@ def test_disagreements_are_recorded_where_sources_conflict(t):
     assert "irandaily-2022-01-28" in ev.loc["E036", "date_note"]
     verdicts = t.claim_checks.set_index("check_id")["verdict"]
     assert verdicts["C01"] == "contradicted" and verdicts["C07"] == "contradicted"
+
+
+# --- Issue 13: what the independent check found, and the sweep --------------------------
+
+
+def test_the_expulsion_is_dated_to_the_act_not_the_announcement(t):
+    e = t.events.set_index("event_id")
+    assert (str(e.loc["E312", "date"].date()), e.loc["E312", "date_precision"]) == ("2023-04-01", "month")
+    assert "5 May 2023" in e.loc["E312", "date_note"] and "announcement" in e.loc["E312", "date_note"]
+
+
+def test_the_envoys_arrival_and_his_meeting_with_aliyev_are_two_events(t):
+    e = t.events.set_index("event_id")
+    assert (str(e.loc["E204", "date"].date()), e.loc["E204", "cameo_code"]) == ("2020-10-27", "042")
+    assert (str(e.loc["E342", "date"].date()), e.loc["E342", "actor2"]) == ("2020-10-28", "ilham_aliyev")
+    assert pd.Timestamp("2020-10-28").day_name() == "Wednesday"  # Fars: "on Wednesday"
+
+
+def test_the_business_forum_is_dated_to_the_day_it_met(t):
+    e = t.events.set_index("event_id")
+    assert (str(e.loc["E133", "date"].date()), e.loc["E133", "date_precision"], e.loc["E133", "date_alt"]) == ("2018-03-29", "day", "")
+
+
+def test_a_weekday_slip_of_a_source_is_not_an_alternative_date(t):
+    e = t.events.set_index("event_id")
+    assert e.loc["E331", "date_alt"] == "" and "slip" in e.loc["E331", "notes"]
+    assert pd.Timestamp("2025-04-28").day_name() == "Monday"
+
+
+def test_details_once_unsourced_now_rest_on_a_cited_page(t):
+    cited = t.evidence.groupby("event_id")["source_id"].agg(set)
+    assert "iswnews-2020-11-03" in cited["E205"] or "Armenians" not in t.events.set_index("event_id").loc["E205", "summary"]
+    assert any(s.startswith("azadliq") for s in cited["E102"]) or "invitation" not in t.events.set_index("event_id").loc["E102", "summary"]
+
+
+def test_no_source_links_to_a_cdn_mirror_without_saying_so(t):
+    mirrors = t.sources[t.sources["url"].str.contains(r"worldcdn\.net|pangea-cms\.com|cloudfront\.net", regex=True)]
+    assert mirrors["notes"].str.contains("mirror").all(), list(mirrors["source_id"])
+
+
+def test_the_sweep_covers_every_kind_in_every_year_and_reaches_its_targets(t):
+    from iranaz import measures
+
+    searched = measures.searches_by_kind_and_year(t.search_log)
+    assert (searched["n_searches"] > 0).all(), searched[searched["n_searches"] == 0]
+    assert len(t.events) >= 300
+    assert (t.events["corroboration"] >= 2).mean() >= 0.70
+    included = t.search_candidates[t.search_candidates["decision"] == "included"]
+    assert set(included["event_id"]) <= set(t.events["event_id"]), "an included candidate names no event"
+
+
+def test_no_staging_id_is_left_in_the_texts(t):
+    texts = pd.concat([t.events["notes"], t.events["date_note"], t.events["summary"], t.evidence["note"]])
+    assert not texts.str.contains(r"\bh[1-9]-\d{3}\b", regex=True).any()

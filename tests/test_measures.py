@@ -66,3 +66,50 @@ def test_allegations_do_not_move_the_index(toy_events):
     assert idx.loc["p2014", "index"] == pytest.approx(4.95)  # (1.9 + 8.0) / 2: the alleged criticism is left out
     with_alleged = measures.cooperation_index(ev, include_alleged=True).set_index("period_id")
     assert with_alleged.loc["p2014", "index"] == pytest.approx(2.63)
+
+
+def test_sweep_flow_counts_searches_candidates_and_decisions_by_hand():
+    log = pd.DataFrame({"search_id": ["s1", "s2", "s3"]})
+    cands = pd.DataFrame({"reason": ["included", "included", "already_coded", "undatable", "already_coded"]})
+    flow = measures.sweep_flow(log, cands).set_index("label")["n_events"]
+    assert flow.to_dict() == {
+        "Searches run": 3,
+        "Candidates found": 5,
+        "Included as new events": 2,
+        "Excluded: already in the table": 2,
+        "Excluded: cannot be dated to the month": 1,
+    }
+
+
+def test_kinds_by_year_lists_every_kind_and_year_with_zeros(toy_events):
+    ev = toy_events.assign(kind=["visit", "agreement", "other", "visit", "other"])
+    k = measures.kinds_by_year(ev).set_index(["kind", "year"])["n_events"]
+    assert len(k) == len(measures.KINDS) * 14  # eleven kinds, 2012-2025
+    assert (k.loc[("visit", 2014)], k.loc[("visit", 2015)], k.loc[("agreement", 2014)], k.loc[("other", 2015)]) == (1, 1, 1, 1)
+    assert k.sum() == 5 and k.loc[("phone_call", 2020)] == 0
+
+
+def test_searches_by_kind_and_year_shows_unsearched_pairs():
+    log = pd.DataFrame({"kind": ["visit", "visit", "agreement"], "year": ["2012", "2012", "2025"]})
+    s = measures.searches_by_kind_and_year(log).set_index(["kind", "year"])["n_searches"]
+    assert (s.loc[("visit", 2012)], s.loc[("agreement", 2025)], s.loc[("visit", 2013)]) == (2, 1, 0)
+    assert (s == 0).sum() == 10 * 14 - 2
+
+
+def test_changes_are_summed_by_version_and_table(toy_events):
+    changes = pd.DataFrame(
+        {
+            "version": ["0.2.0"] * 4 + ["0.3.0"],
+            "table": ["events", "events", "sources", "events", "events"],
+            "record_id": ["E901", "E902", "s9", "E903", "E904"],
+            "field": ["date", "(row)", "(row)", "notes", "(row)"],
+            "old_value": ["2014-04-08", "", "", "a", ""],
+            "new_value": ["2014-04-09", "added", "added", "b", "removed"],
+            "reason": ["r"] * 5,
+        }
+    )
+    counts = measures.change_counts(changes).set_index(["version", "table"])
+    assert counts.loc[("0.2.0", "events"), "added"] == 1 and counts.loc[("0.2.0", "events"), "fields changed"] == 2
+    assert counts.loc[("0.3.0", "events"), "removed"] == 1 and counts.loc[("0.2.0", "sources"), "added"] == 1
+    assert list(measures.corrections(changes, "0.2.0")["event_id"]) == ["E901", "E903"]
+    assert list(measures.added_events(changes, toy_events.assign(kind="visit"), "0.2.0")["event_id"]) == ["E902"]
