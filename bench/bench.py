@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 import synthetic  # noqa: E402  (bench/synthetic.py)
 
 from iranaz import paths  # noqa: E402
-from iranaz.book import BOOK_BUILD_ENV, offline  # noqa: E402
+from iranaz.book import BOOK_BUILD_ENV, offline, toc  # noqa: E402
 from iranaz.book import build as build_module  # noqa: E402
 from iranaz.book.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
@@ -89,14 +89,9 @@ def sphinx_pass(src: Path, out: Path, env: dict[str, str]) -> float:
 
 
 def chart_chapter(src: Path) -> Path:
-    import yaml
-
-    toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
-    files = [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
-    for f in files:
-        p = src / f"{f}.md"
-        if p.exists() and "charts." in p.read_text(encoding="utf-8"):
-            return p
+    for page in toc.pages(src):
+        if page.number and page.path.suffix == ".md" and "charts." in page.path.read_text(encoding="utf-8"):
+            return page.path
     sys.exit("no chapter with charts")
 
 

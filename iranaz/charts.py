@@ -419,7 +419,7 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
 #: colours it like the axis labels in the dark theme.
 GUIDE_TEXT = "iranaz_guide_text"
 #: The steps of a flow from searches to decisions, in reading order, with their colours.
-FLOW_COLOURS = {"searched": "#8a8f98", "found": "#8a8f98", "included": "#0072B2", "excluded": "#E69F00"}
+FLOW_COLOURS = {"searching": "#8a8f98", "included": "#0072B2", "excluded": "#E69F00"}
 
 
 def flow_bars(flow: pd.DataFrame, title: str) -> alt.LayerChart:

@@ -310,7 +310,7 @@ def sweep_flow(search_log: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFra
     """The sweep from searches to decisions, one row per step: searches run, candidate
     rows found, then included and excluded by reason (a candidate found by several searches
     counts once per search that found it)."""
-    rows = [("Searches run", len(search_log), "searched"), ("Candidates found", len(candidates), "found")]
+    rows = [("Searches run", len(search_log), "searching"), ("Candidates found", len(candidates), "searching")]
     decided = candidates["reason"].value_counts()
     rows.append(("Included as new events", int(decided.get("included", 0)), "included"))
     for reason, words in REASONS.items():

@@ -249,10 +249,15 @@ def test_the_fingerprint_covers_the_rules_and_every_data_file(data_copy):
     assert set(validate.RULE_MODULES) >= {"validate.py", "corpus.py"}
 
 
+def set_cells(path: Path, key: str, value: str, **cells: str) -> None:
+    """Set ``cells`` in the row of ``path`` whose ``key`` column holds ``value``."""
+    edit_csv(path, lambda rows: [r.update(cells) for r in rows if r[key] == value] and None)
+
+
 def test_a_source_id_date_must_agree_with_published(data_copy):
     sources = data_copy / "sources.csv"
     line = row_of(sources, "source_id", "almonitor-2014-04-11")
-    edit_csv(sources, lambda rows: [r.update(published="2014-04-12") for r in rows if r["source_id"] == "almonitor-2014-04-11"] and None)
+    set_cells(sources, "source_id", "almonitor-2014-04-11", published="2014-04-12")
     [p] = only(problems(data_copy), "id-date-mismatch")
     assert (Path(p.file).name, p.row, p.column) == ("sources.csv", line, "published")
     assert "2014-04-11" in p.message and "2014-04-12" in p.message
@@ -261,20 +266,20 @@ def test_a_source_id_date_must_agree_with_published(data_copy):
 def test_a_source_id_date_with_no_published_date_must_be_explained(data_copy):
     sources = data_copy / "sources.csv"
     line = row_of(sources, "source_id", "almonitor-2014-04-11")
-    edit_csv(sources, lambda rows: [r.update(published="", published_basis="") for r in rows if r["source_id"] == "almonitor-2014-04-11"] and None)
+    set_cells(sources, "source_id", "almonitor-2014-04-11", published="", published_basis="")
     [p] = only(problems(data_copy), "id-date-unexplained")
     assert (Path(p.file).name, p.row, p.column) == ("sources.csv", line, "published_basis")
-    edit_csv(sources, lambda rows: [r.update(published_basis="Only the month is printed.") for r in rows if r["source_id"] == "almonitor-2014-04-11"] and None)
+    set_cells(sources, "source_id", "almonitor-2014-04-11", published_basis="Only the month is printed.")
     assert only(problems(data_copy), "id-date-unexplained") == []
 
 
 def test_a_withdrawn_event_keeps_its_row_and_says_why(data_copy):
     events = data_copy / "events.csv"
     line = row_of(events, "event_id", "E002")
-    edit_csv(events, lambda rows: [r.update(status="withdrawn", notes="") for r in rows if r["event_id"] == "E002"] and None)
+    set_cells(events, "event_id", "E002", status="withdrawn", notes="")
     [p] = only(problems(data_copy), "withdrawn-without-reason")
     assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "notes")
-    edit_csv(events, lambda rows: [r.update(notes="Withdrawn in 9.9.9: a test.") for r in rows if r["event_id"] == "E002"] and None)
+    set_cells(events, "event_id", "E002", notes="Withdrawn in 9.9.9: a test.")
     assert only(problems(data_copy), "withdrawn-without-reason") == []
     t = tables.load(data_copy)
     assert "E002" not in set(t.events["event_id"]) and list(t.withdrawn["event_id"]) == ["E002"]
@@ -284,7 +289,7 @@ def test_an_unrecorded_change_since_the_release_names_the_event_and_field(data_c
     assert only(validate.validate(data_copy, releases=True), "unrecorded-change") == []
     events = data_copy / "events.csv"
     line = row_of(events, "event_id", "E001")
-    edit_csv(events, lambda rows: [r.update(location="Baku, Azerbaijan") for r in rows if r["event_id"] == "E001"] and None)
+    set_cells(events, "event_id", "E001", location="Baku, Azerbaijan")
     [p] = only(validate.validate(data_copy, releases=True), "unrecorded-change")
     assert (Path(p.file).name, p.row, p.column) == ("events.csv", line, "location")
     assert "E001" in p.message and "'Tehran, Iran'" in p.message and "'Baku, Azerbaijan'" in p.message

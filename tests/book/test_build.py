@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from iranaz import paths
 from iranaz.book import build, toc
@@ -40,10 +39,8 @@ def text_of(html: str) -> str:
 
 
 def test_every_chapter_page_exists(built):
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text())
-    for part in toc["parts"]:
-        for c in part["chapters"]:
-            assert (built / f"{c['file']}.html").exists(), c["file"]
+    for page in toc.pages(paths.ROOT):
+        assert (built / f"{page.docname}.html").exists(), page.docname
 
 
 def test_numbers_are_glued_not_left_as_roles(built):
@@ -53,10 +50,8 @@ def test_numbers_are_glued_not_left_as_roles(built):
 
 
 def chapter_number(stem: str) -> int:
-    """A chapter's number: its place among the numbered chapters of _toc.yml."""
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text())
-    numbered = [c["file"] for part in toc["parts"] if part.get("numbered") for c in part["chapters"]]
-    return numbered.index(f"notebooks/{stem}") + 1
+    """A chapter's number, as the table of contents gives it."""
+    return int(toc.find_page(stem, paths.ROOT).number)
 
 
 def test_figures_are_numbered_and_referenced(built):

@@ -63,7 +63,7 @@ def test_metadata_lives_in_config():
     meta = metadata.metadata(paths.ROOT)
     cfg = yaml.safe_load((paths.ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert meta.title == cfg["title"] and meta.authors == (cfg["author"],) == ("Iran–Azerbaijan Book contributors",)
-    assert meta.version == "0.1.0" and meta.date_released.isoformat() == cfg["date_released"]
+    assert meta.version == "0.2.0" and meta.date_released.isoformat() == cfg["date_released"]
     assert meta.licenses == {"text": "CC-BY-4.0", "data": "CC-BY-4.0", "code": "MIT"}
     assert meta.repository_url == cfg["repository"]["url"]
 
@@ -81,7 +81,7 @@ def test_generated_files_are_up_to_date():
 
 
 def test_stale_file_is_detected(book_copy):
-    set_config(book_copy, version="0.2.0")
+    set_config(book_copy, version="9.9.9")
     assert book_copy / "CITATION.cff" in generated.stale_files(book_copy)
     assert generated.check(book_copy) != []
 
@@ -89,9 +89,9 @@ def test_stale_file_is_detected(book_copy):
 def test_datapackage_version_and_licence_follow_metadata(book_copy):
     pkg = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
     assert metadata.datapackage_problems(pkg, paths.ROOT) == []
-    set_config(book_copy, version="0.2.0", **{"license.data": "MIT"})
+    set_config(book_copy, version="9.9.9", **{"license.data": "MIT"})
     problems = metadata.datapackage_problems(pkg, book_copy)
-    assert len(problems) == 2 and "0.2.0" in problems[0] and "MIT" in problems[1]
+    assert len(problems) == 2 and "9.9.9" in problems[0] and "MIT" in problems[1]
     assert metadata.sync_datapackage(book_copy / "data" / "datapackage.json", book_copy)
     synced = json.loads((book_copy / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert metadata.datapackage_problems(synced, book_copy) == []
@@ -112,7 +112,7 @@ def test_citation_cff_carries_the_metadata():
     meta = metadata.metadata(paths.ROOT)
     assert cff["cff-version"] == "1.2.0"
     assert cff["title"] == meta.title and cff["authors"] == [{"name": "Iran–Azerbaijan Book contributors"}]
-    assert (cff["version"], cff["date-released"], cff["license"]) == ("0.1.0", meta.date_released.isoformat(), "CC-BY-4.0")
+    assert (cff["version"], cff["date-released"], cff["license"]) == ("0.2.0", meta.date_released.isoformat(), "CC-BY-4.0")
     assert cff["preferred-citation"]["type"] == "book" and cff["preferred-citation"]["year"] == meta.year
     assert ("repository-code" in cff) == bool(meta.repository_url)
 
@@ -313,7 +313,7 @@ def test_build_regenerates_the_bibliography_from_sources_csv(mini):
 def test_footer_states_the_licences(mini):
     footer = re.search(r'<p class="iranaz-licence">(.*?)</p>', mini.page("mini/mini_chapter"), re.S).group(1)
     assert "CC BY 4.0" in footer and "https://creativecommons.org/licenses/by/4.0/" in footer
-    assert ">MIT<" in footer and "Version 0.1.0" in footer
+    assert ">MIT<" in footer and "Version 0.2.0" in footer
 
 
 def test_cited_source_links_to_its_entry(mini):
