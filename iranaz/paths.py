@@ -5,7 +5,10 @@ import os
 from pathlib import Path
 
 ROOT: Path = Path(__file__).resolve().parent.parent
-DATA: Path = ROOT / "data"
+#: ``$IRANAZ_DATA`` names another copy of the data package (the bench's synthetic one);
+#: by default, the project's own ``data/``.
+DATA_ENV = "IRANAZ_DATA"
+DATA: Path = Path(os.environ[DATA_ENV]).resolve() if os.environ.get(DATA_ENV) else ROOT / "data"
 SOURCES_DIR: Path = DATA / "sources"
 RAW_DIR: Path = SOURCES_DIR / "raw"
 CLEAN_DIR: Path = SOURCES_DIR / "clean"

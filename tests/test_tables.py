@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from iranaz import tables
+from iranaz import paths, tables
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +113,17 @@ def test_rank_and_role_follow_the_year_of_the_event():
         assert set(mine[f"{side}_role"]) <= {"first post", "second post", ""}
         assert set(ev.loc[ev[side] != "hassan_rouhani", f"{side}_rank"]) <= {""}
     assert {2014, 2018} <= set(ev.loc[(ev["actor1"] == "hassan_rouhani") | (ev["actor2"] == "hassan_rouhani"), "year"])
+
+
+def test_another_copy_of_the_data_can_be_named(tmp_path):
+    """``IRANAZ_DATA`` points the package at another copy (the bench's synthetic data); unset,
+    the project's own data/ is read."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from iranaz import paths; print(paths.DATA)"
+    env = {k: v for k, v in os.environ.items() if k != "IRANAZ_DATA"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == str(paths.ROOT / "data")
+    env["IRANAZ_DATA"] = str(tmp_path)
+    assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip() == str(tmp_path.resolve())
