@@ -248,6 +248,10 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
     )
 
 
+#: Human titles of the columns charts group by.
+GROUP_TITLES = {"year": "Year", "quarter_label": "Quarter", "period_label": "Period", "period_short": "Period"}
+
+
 def quad_bars(counts: pd.DataFrame, by: str, title: str) -> alt.Chart:
     """Stacked bars of events per quad class per group (from :func:`measures.counts_by_quad`)."""
     desc = (
@@ -263,7 +267,11 @@ def quad_bars(counts: pd.DataFrame, by: str, title: str) -> alt.Chart:
             y=alt.Y("n_events:Q", title="Number of events", axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("quad_label:N", title="Kind", scale=_quad_scale(), legend=alt.Legend(orient="bottom")),
             order=alt.Order("quad_class:Q"),
-            tooltip=[alt.Tooltip(f"{by}:N"), alt.Tooltip("quad_label:N", title="Kind"), alt.Tooltip("n_events:Q", title="Events")],
+            tooltip=[
+                alt.Tooltip(f"{by}:N", title=GROUP_TITLES.get(by, by)),
+                alt.Tooltip("quad_label:N", title="Kind"),
+                alt.Tooltip("n_events:Q", title="Events"),
+            ],
         )
     )
 
