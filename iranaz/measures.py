@@ -162,6 +162,13 @@ THIRD_PARTIES = {
 }
 
 
+def outlet_group(country: pd.Series, unknown: str | None = None) -> pd.Series:
+    """Iranian, Azerbaijani or International, by the outlet's home country; with ``unknown``,
+    an outlet whose country is not confirmed ("") gets that label instead of International."""
+    names = {"IRN": "Iranian", "AZE": "Azerbaijani"} | ({"": unknown} if unknown else {})
+    return country.map(names).fillna("International")
+
+
 def quarterly_index(events: pd.DataFrame, milestones: pd.DataFrame) -> pd.DataFrame:
     """The cooperation–conflict index per quarter, with the quarter's milestone labels (if any)."""
     idx = cooperation_index(events, by=["quarter", "quarter_label"])
@@ -237,7 +244,7 @@ def outlet_profile(t: Tables, min_events: int = MIN_EVENTS_PROFILED) -> pd.DataF
         .reset_index()
     )
     prof = prof[prof["n_events"] >= min_events].copy()
-    prof["group"] = prof["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani"}).fillna("International")
+    prof["group"] = outlet_group(prof["outlet_country"])
     prof["tone"] = prof["tone"].round(2)
     prof["conflictual"] = prof["conflictual"].round(3)
     return prof.sort_values(["tone", "outlet"]).reset_index(drop=True)
@@ -248,7 +255,7 @@ def outlet_group_profile(t: Tables) -> pd.DataFrame:
     prof = outlet_profile(t, min_events=1)
     ev = t.evidence[t.evidence["reporting"] != "advance"].merge(t.sources[["source_id", "outlet_id", "outlet_country"]], on="source_id")
     ev = ev[ev["outlet_id"] != ""].drop_duplicates(["event_id", "outlet_id"]).merge(t.events[["event_id", "goldstein"]], on="event_id")
-    ev["group"] = ev["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani"}).fillna("International")
+    ev["group"] = outlet_group(ev["outlet_country"])
     out = ev.groupby("group").agg(n_reports=("event_id", "size"), tone=("goldstein", "mean"), conflictual=("goldstein", lambda g: (g < 0).mean())).reset_index()
     out["n_outlets"] = out["group"].map(prof.groupby("group").size())
     out["tone"] = out["tone"].round(2)
@@ -259,7 +266,7 @@ def outlet_group_profile(t: Tables) -> pd.DataFrame:
 def corpus_composition(t: Tables) -> pd.DataFrame:
     """Sources per outlet country group and outlet type: what the book's evidence rests on."""
     src = t.sources.assign(
-        origin=t.sources["outlet_country"].map({"IRN": "Iranian", "AZE": "Azerbaijani", "": "Unknown"}).fillna("International"),
+        origin=outlet_group(t.sources["outlet_country"], unknown="Unknown"),
         kind=t.sources["outlet_type"].replace("", "unknown"),
     )
     out = src.groupby(["origin", "kind"]).size().rename("n_sources").reset_index()

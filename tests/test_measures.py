@@ -113,3 +113,9 @@ def test_changes_are_summed_by_version_and_table(toy_events):
     assert counts.loc[("0.3.0", "events"), "removed"] == 1 and counts.loc[("0.2.0", "sources"), "added"] == 1
     assert list(measures.corrections(changes, "0.2.0")["event_id"]) == ["E901", "E903"]
     assert list(measures.added_events(changes, toy_events.assign(kind="visit"), "0.2.0")["event_id"]) == ["E902"]
+
+
+def test_outlets_are_grouped_by_home_country():
+    country = pd.Series(["IRN", "AZE", "TUR", ""])
+    assert list(measures.outlet_group(country)) == ["Iranian", "Azerbaijani", "International", "International"]
+    assert list(measures.outlet_group(country, unknown="Unknown")) == ["Iranian", "Azerbaijani", "International", "Unknown"]
