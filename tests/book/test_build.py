@@ -151,3 +151,15 @@ def test_changed_inputs_rebuild_every_page_not_only_edited_ones(tmp_path):
     again = run_build(src, out)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert "chapter.md: Using cached notebook" in again.stdout + again.stderr
+
+
+def test_kernel_noise_is_told_apart_from_sphinx_warnings():
+    from .bookbuild import sphinx_warnings
+
+    log = (
+        "ERROR:tornado.general:Uncaught exception in ZMQStream callback\n"
+        "[IPKernelApp] WARNING | Kernel is running over TCP without encryption.\n"
+        "/book/notebooks/a.md:3: WARNING: undefined label: 'fig-x'\n"
+        "/book/book/b.md: ERROR: Unknown directive type.\n"
+    )
+    assert sphinx_warnings(log) == ["/book/notebooks/a.md:3: WARNING: undefined label: 'fig-x'", "/book/book/b.md: ERROR: Unknown directive type."]
