@@ -196,7 +196,8 @@ def domain_bars(counts: pd.DataFrame, title: str, what: str = "events") -> alt.C
         _base(counts, desc, title, height=max(80, 28 * len(counts)))
         .mark_bar(color=BAR_COLOUR)
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
+            # Domain names are short: written whole, even on a phone (labelLimit 0: no limit).
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=0)),
             x=alt.X("n_events:Q", title=f"Number of {what}", axis=alt.Axis(tickMinStep=1, format="d")),
             tooltip=[alt.Tooltip("label:N", title="Domain"), alt.Tooltip("n_events:Q", title=what.capitalize())],
         )
