@@ -23,14 +23,6 @@ def descriptor(data_dir: Path | None = None) -> dict[str, Any]:
     return json.loads((Path(data_dir or paths.DATA) / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
-def resource(package: dict[str, Any], name: str) -> dict[str, Any]:
-    """The resource called ``name``; a KeyError names the ones there are."""
-    for res in package["resources"]:
-        if res["name"] == name:
-            return res
-    raise KeyError(f"{DESCRIPTOR} has no resource {name!r}; it has {[r['name'] for r in package['resources']]}")
-
-
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV file, every cell a string."""
     reader = csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"), newline=""))

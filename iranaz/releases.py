@@ -49,11 +49,6 @@ def previous_release(data_dir: Path | None = None) -> dict[str, str] | None:
     return done[-1] if done else None
 
 
-def current_version(data_dir: Path | None = None) -> str:
-    """The version the tables are being prepared as: the last row of ``releases.csv``."""
-    return datapackage.rows("releases", data_dir)[-1]["version"]
-
-
 def git_available(root: Path | None = None) -> bool:
     """True inside a git checkout of the project (a downloaded data package has no history)."""
     root = Path(root or paths.ROOT)
