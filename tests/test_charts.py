@@ -10,7 +10,7 @@ from iranaz import charts, measures, tables
 def test_timeline_data_stacks_same_day_events(toy_events):
     data = charts.timeline_data(toy_events)
     assert data["event_id"].tolist() == ["E901", "E902", "E903", "E904", "E905"]
-    assert data["slot"].tolist() == [0, 1, 0, 0, 0]  # E901 and E902: same day, same kind
+    assert data["slot"].tolist() == [-0.5, 0.5, 0, 0, 0]  # E901 and E902: same day, same kind, either side of the line
     assert data["when"].tolist() == ["9 April 2014", "9 April 2014", "20 November 2014", "March 2015", "19 March 2015"]
     assert data.loc[0, "actors"] == "Ilham Aliyev → Iran"
     assert data.loc[1, "event_type"] == "057 Sign formal agreement"
@@ -72,3 +72,54 @@ def test_long_timelines_label_each_year_once(toy_events):
     assert (spec["encoding"]["x"]["axis"]["format"], spec["encoding"]["x"]["axis"]["tickCount"]) == ("%Y", "year")
     short = charts.timeline(toy_events[toy_events["year"] == 2014]).to_dict()
     assert short["encoding"]["x"]["axis"]["format"] == "%b %Y"
+
+
+def test_integer_ticks_are_whole_and_cover_the_largest_count():
+    # Worked by hand: steps of 1 up to 7 ticks' worth, then 2, 5, 10, 20 ...
+    assert charts.integer_ticks(0) == [0, 1]
+    assert charts.integer_ticks(2) == [0, 1, 2]  # never 0, 0.5, 1, 1.5, 2 ("0 1 1 2 2")
+    assert charts.integer_ticks(7) == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert charts.integer_ticks(9) == [0, 2, 4, 6, 8, 10]
+    assert charts.integer_ticks(55) == [0, 10, 20, 30, 40, 50, 60]
+    assert charts.integer_ticks(120, most=5) == [0, 50, 100, 150]
+
+
+def test_milestone_numbers_that_would_touch_go_on_lower_rows():
+    dates = pd.Series(pd.to_datetime(["2012-01-10", "2012-03-01", "2014-04-10", "2021-10-01", "2022-01-20", "2022-03-01", "2023-06-01"]))
+    # 2012-03 is 51 days after 2012-01: row 1; 2014 is clear of both: row 0; 2022-01 is 111 days
+    # after 2021-10: row 1; 2022-03 is 40 days after that and 151 after 2021-10: row 2;
+    # 2023-06 is over 300 days after 2021-10: row 0.
+    assert charts.milestone_tiers(dates) == [0, 1, 0, 0, 1, 2, 0]
+
+
+def test_wrapped_labels_break_long_names_whole_on_a_phone():
+    expr = charts.wrapped_labels(["Environment and emergencies", "Energy"], width=16)
+    assert expr.startswith("containerSize()[0] < 560 && ")
+    assert '{"Environment and emergencies": ["Environment and", "emergencies"]}' in expr
+    assert "Energy" not in expr  # a short label stays as it is
+    always = charts.wrapped_labels(["Institute for Reporters' Freedom and Safety"], width=24, phone_only=False)
+    assert always.startswith('{"Institute') and "[\"Institute for Reporters'\", \"Freedom and Safety\"]" in always
+
+
+def test_three_events_of_one_day_sit_below_on_and_above_the_line(toy_events):
+    day = toy_events.iloc[[0, 0, 0]].assign(event_id=["E1", "E2", "E3"])
+    assert charts.timeline_data(day)["slot"].tolist() == [-1, 0, 1]
+
+
+def test_coverage_legend_lists_only_the_reporting_the_grid_shows():
+    t = tables.load()
+    first = t.evidence[t.evidence["reporting"] == "first-hand"]
+    source = first["source_id"].iloc[0]
+    events = t.events[t.events["event_id"].isin(first.loc[first["source_id"] == source, "event_id"])]
+    spec = charts.coverage_chart(t, [source], events).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["first-hand"]
+
+
+def test_domain_bars_write_each_name_whole_above_its_bar():
+    counts = pd.DataFrame({"label": ["Energy", "Environment and emergencies"], "n_events": [1, 2]})
+    spec = charts.domain_bars(counts, "Domains").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["text"] for v in values] == ["Environment and emergencies: 2", "Energy: 1"]  # largest first, whole
+    bars, labels = spec["layer"]
+    assert bars["encoding"]["x"]["axis"]["values"] == [0, 1, 2]
+    assert labels["encoding"]["text"]["field"] == "text"
