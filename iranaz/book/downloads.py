@@ -57,6 +57,7 @@ from typing import Any
 import pandas as pd
 
 from .. import datapackage, files, paths
+from ..charts import DOWNLOAD_NAME
 from . import cite, offline
 from .metadata import datapackage_problems, metadata
 
@@ -135,14 +136,18 @@ def chart_files(chart: Any, name: str) -> list[dict[str, str]]:
     spec = export_spec(chart)
     png = vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
     tables = chart_tables(chart)
+    if len(tables) > 1 and not all(_NAME.match(str(df.attrs.get(DOWNLOAD_NAME, ""))) for df in tables):
+        raise ValueError(
+            f"chart {name!r} draws {len(tables)} tables: name each for its download (frame.attrs[{DOWNLOAD_NAME!r}] = 'quarters', ...)"
+        )
     csvs = [
         {
-            "name": f"{name}.csv" if k == 1 else f"{name}-{k}.csv",
-            "label": "CSV" if len(tables) == 1 else f"CSV {k}",
-            "title": "The data behind the chart" if len(tables) == 1 else f"The data behind the chart, table {k} of {len(tables)}",
+            "name": f"{name}.csv" if len(tables) == 1 else f"{name}-{df.attrs[DOWNLOAD_NAME]}.csv",
+            "label": "CSV" if len(tables) == 1 else f"CSV of {df.attrs[DOWNLOAD_NAME]}",
+            "title": "The data behind the chart" if len(tables) == 1 else f"The chart's {df.attrs[DOWNLOAD_NAME]}",
             "text": to_csv(df),
         }
-        for k, df in enumerate(tables, start=1)
+        for df in tables
     ]
     return [
         *csvs,
@@ -294,8 +299,11 @@ def _rich(text: str):
     return out
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+def file_size(n: int) -> str:
+    """A size as a reader reads it: "640 bytes", "12 KB", "1.4 MB" (never "0 KB")."""
+    if n < 1000:
+        return f"{n} bytes"
+    return f"{round(n / 1024) or 1} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
 def _link_list(links, label: str, refs: list, sizes: bool) -> None:
@@ -308,7 +316,7 @@ def _link_list(links, label: str, refs: list, sizes: bool) -> None:
             links += nodes.Text(" · ")
         links += ref
         if sizes:
-            links += nodes.Text(f" ({_size(size)})")
+            links += nodes.Text(f" ({file_size(size)})")
 
 
 def _download_nodes(renderer, payload: dict[str, Any]) -> list:
@@ -358,7 +366,7 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
         lic = meta.licence("data")
         links += nodes.Text("Download the data package: ")
         links += ref
-        links += nodes.Text(f" ({_size(size)}; datapackage.json and {payload['n_tables']} tables, {lic['short']}).")
+        links += nodes.Text(f" ({file_size(size)}; datapackage.json and {payload['n_tables']} tables, {lic['short']}).")
         para += links
         pkg = {"title": payload["title"], "version": meta.version}
         citation = nodes.inline(classes=["iranaz-data-cite"])

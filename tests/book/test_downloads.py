@@ -177,17 +177,27 @@ def test_download_name_must_be_a_slug():
 def test_layered_chart_offers_one_csv_per_table():
     import altair as alt
 
-    a = alt.Chart(pd.DataFrame({"x": [1, 3]})).mark_point().encode(x="x:Q")
-    b = alt.Chart(pd.DataFrame({"x": [2]})).mark_rule().encode(x="x:Q")
+    points, marks = pd.DataFrame({"x": [1, 3]}), pd.DataFrame({"x": [2]})
+    a = alt.Chart(points).mark_point().encode(x="x:Q")
+    b = alt.Chart(marks).mark_rule().encode(x="x:Q")
     assert [t["x"].tolist() for t in downloads.chart_tables(a + b)] == [[1, 3], [2]]
     with pytest.raises(ValueError, match="2 tables"):
         downloads.chart_data(a + b)
     assert downloads.chart_data(a + a).equals(a.data)  # one table drawn twice is one table
+    # Two tables unnamed would be offered as "CSV 1 · CSV 2": refused, with what to do.
+    with pytest.raises(ValueError, match="name each for its download"):
+        downloads.chart_files(a + b, "two-tables")
+    points.attrs[downloads.DOWNLOAD_NAME], marks.attrs[downloads.DOWNLOAD_NAME] = "points", "marks"
     files = downloads.chart_files(a + b, "two-tables")
     assert [(f["name"], f["label"]) for f in files] == [
-        ("two-tables.csv", "CSV 1"), ("two-tables-2.csv", "CSV 2"), ("two-tables.svg", "SVG"), ("two-tables.png", "PNG"),
+        ("two-tables-points.csv", "CSV of points"), ("two-tables-marks.csv", "CSV of marks"), ("two-tables.svg", "SVG"), ("two-tables.png", "PNG"),
     ]
     assert files[1]["text"] == "x\n2\n"
+
+
+@pytest.mark.parametrize(("n", "says"), [(0, "0 bytes"), (300, "300 bytes"), (999, "999 bytes"), (1000, "1 KB"), (1536, "2 KB"), (2_500_000, "2.4 MB")])
+def test_file_sizes_read_as_written(n, says):
+    assert downloads.file_size(n) == says
 
 
 # -- the data package ------------------------------------------------------------------------
