@@ -7,6 +7,8 @@ every build. :func:`table` writes the rows and nothing else.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 
@@ -21,6 +23,24 @@ class Table:
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)
+
+
+class Tables:
+    """Several tables one after the other, each with its name as a caption (escaped)."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self.frames = frames
+
+    def _repr_html_(self) -> str:
+        parts = []
+        for name, frame in self.frames.items():
+            body = Table(frame.reset_index(drop=True))._repr_html_()
+            head, sep, rest = body.partition(">")
+            parts.append(f"{head}{sep}\n  <caption>{html.escape(name)}</caption>{rest}")
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return "\n\n".join(f"{name}\n{Table(frame)!r}" for name, frame in self.frames.items())
 
 
 def table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> Table:

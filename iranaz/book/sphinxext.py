@@ -124,6 +124,7 @@ def _builder_inited(app: Sphinx) -> None:
     app.add_css_file("iranaz.css")
     app.add_css_file("iranaz-reuse.css")
     app.add_js_file("iranaz-a11y.js", loading_method="defer")
+    app.add_js_file("iranaz-tables.js", loading_method="defer")
     if _cdn_mode():
         return
     static = Path(app.outdir) / "_static"
