@@ -52,7 +52,7 @@ node_modules/.installed: package-lock.json | system-tools
 
 lint: $(STAMP) node_modules/.installed
 	$(VENV)/bin/ruff check iranaz tests bench
-	node_modules/.bin/eslint iranaz/book/static
+	node_modules/.bin/eslint iranaz/book/static tests
 
 # cffconvert, which validates CITATION.cff in the tests, in its own venv (it needs jsonschema<4).
 $(CFF_STAMP): requirements-cff.txt

@@ -1,12 +1,13 @@
-// ESLint for the book's own scripts (iranaz/book/static/*.js): plain browser scripts,
-// no modules, no build step. Run by `make lint` (part of `make test`).
+// ESLint for the book's own scripts (iranaz/book/static/*.js) and the browser tests' page
+// measurements (tests/**/*.js): plain browser scripts, no modules, no build step. Run by
+// `make lint` (part of `make test`).
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
   js.configs.recommended,
   {
-    files: ["iranaz/book/static/**/*.js"],
+    files: ["iranaz/book/static/**/*.js", "tests/**/*.js"],
     languageOptions: {
       ecmaVersion: 2020,
       sourceType: "script",

@@ -134,6 +134,8 @@ class Visit:
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
+    #: What ``readability.js`` measured on the page, once (see test_readability.read).
+    readability: dict | None = None
 
     def problems(self) -> list[str]:
         return (
@@ -212,14 +214,15 @@ def browsing(browser: object, server: str) -> Iterator[Browsing]:
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the tests of one page, width and mode one after the other, so the page loads once."""
+    """Run the tests of one page, width and mode one after the other (those of test_pages and
+    test_readability together), so the page loads once."""
 
     def key(item: pytest.Item) -> tuple:
         params = getattr(getattr(item, "callspec", None), "params", {})
         page = params.get("page", params.get("chapter", ""))
         return (page, params.get("width", 1280), params.get("mode", "light"))
 
-    mine = [i for i, item in enumerate(items) if item.path.parent == HERE and item.path.name == "test_pages.py"]
+    mine = [i for i, item in enumerate(items) if item.path.parent == HERE and item.path.name in ("test_pages.py", "test_readability.py")]
     ordered = sorted((items[i] for i in mine), key=key)
     for i, item in zip(mine, ordered):
         items[i] = item

@@ -72,24 +72,29 @@ def test_every_chart_draws_with_description_and_caption(browsing, book_html: Pat
 
 
 _FIND_MARK = """(id) => {
-  // The centre of the largest visible data mark of a chart, in viewport coordinates.
+  // The centre of the largest visible data mark of a chart, scrolled into the window, in viewport coordinates.
   const svg = document.getElementById(id).querySelector('svg.marks');
   let best = null;
   for (const el of svg.querySelectorAll('.role-mark > path, .role-mark > rect, .role-mark > circle')) {
     const r = el.getBoundingClientRect();
-    if (r.width * r.height > 0 && (!best || r.width * r.height > best.a)) best = {a: r.width * r.height, x: r.x + r.width / 2, y: r.y + r.height / 2};
+    if (r.width * r.height > 0 && (!best || r.width * r.height > best.a)) best = {a: r.width * r.height, el};
   }
-  return best;
+  if (!best) return null;
+  best.el.scrollIntoView({block: 'center', inline: 'center'});  // a tall chart's mark may lie below the window
+  const r = best.el.getBoundingClientRect();
+  return {a: best.a, x: r.x + r.width / 2, y: r.y + r.height / 2};
 }"""
 
 _TOOLTIP = """() => {
   const t = document.getElementById('vg-tooltip-element');
-  return t && t.classList.contains('visible') ? {text: t.textContent, keys: t.querySelectorAll('td.key').length} : null;
+  if (!t || !t.classList.contains('visible')) return null;
+  const alpha = (getComputedStyle(t).backgroundColor.match(/[\\d.]+/g) || []).map(Number)[3];
+  return {text: t.textContent, keys: t.querySelectorAll('td.key').length, opaque: alpha === undefined || alpha === 1};
 }"""
 
 
 def test_tooltips_show_on_hover(browsing, book_html: Path, page: str) -> None:
-    """Hovering a mark of every chart shows its tooltip table."""
+    """Hovering a mark of every chart shows its tooltip table, on an opaque background."""
     specs = page_specs(book_html, page)
     if not specs:
         return  # nothing to hover on this page; test_every_chart_draws_... checks the count
@@ -106,6 +111,7 @@ def test_tooltips_show_on_hover(browsing, book_html: Path, page: str) -> None:
             pytest.fail(f"{chart_id}: no tooltip after hovering its largest mark at {mark}")
         tip = p.evaluate(_TOOLTIP)
         assert tip["keys"] >= 1 and tip["text"].strip(), f"{chart_id}: empty tooltip {tip}"
+        assert tip["opaque"], f"{chart_id}: the page shows through the tooltip's background"
         p.mouse.move(1, 1)
         p.wait_for_function(f"() => !({_TOOLTIP})()", timeout=5_000)
     assert visit.problems() == []
@@ -246,7 +252,7 @@ def test_search_from_a_chapter_finds_pages(browsing) -> None:
     visit = browsing.open("notebooks/02_thaw_2014.html")
     p = visit.page
     assert p.evaluate("() => typeof window.Search") == "undefined"
-    p.click(".search-button__button")
+    p.locator(".search-button__button >> visible=true").click()  # the one search box shown
     field = p.locator("#pst-search-dialog input[name=q]")
     field.fill("Rouhani")
     with p.expect_navigation():
