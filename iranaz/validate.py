@@ -3,7 +3,8 @@
 It runs the Frictionless validation of ``datapackage.json`` (types, constraints, primary
 and foreign keys) and then the rules a schema cannot express: quotes found verbatim in
 their source, dates not after the articles reporting them, every event in a period, with
-evidence and a domain, no duplicate events, name variants attested where they claim to be.
+evidence and a domain, no duplicate events, name variants attested where they claim to be,
+an English gloss for every non-English title.
 
 Every problem names the file, the row (the line of the CSV file; the header is line 1),
 the column and the rule, so a broken table is fixed in one pass, and
@@ -196,6 +197,20 @@ def _rules(data_dir: Path) -> list[Problem]:
         elif not s["published"] and not s["published_basis"].strip():
             msg = f"the id carries {m.group(1)} but published is empty: fill it from the page, or say in published_basis where the id's date comes from"
             problems.append(Problem(f["sources"], row_no(i), "published_basis", "id-date-unexplained", msg))
+
+    # Sources: an English gloss for every non-English title and for nothing else; a note of
+    # where a link goes only where there is a link.
+    for i, s in enumerate(t["sources"]):
+        english = s["language"] == "en"
+        if s["title_en"] and (english or not s["title"]):
+            why = "the source is in English" if english else "the source has no title"
+            msg = f"{s['source_id']} has an English gloss but {why}: leave title_en empty"
+            problems.append(Problem(f["sources"], row_no(i), "title_en", "gloss-not-wanted", msg))
+        elif not english and s["title"] and not s["title_en"]:
+            msg = f"{s['source_id']} has a title in '{s['language']}' but no English gloss: translate it in title_en"
+            problems.append(Problem(f["sources"], row_no(i), "title_en", "missing-gloss", msg))
+        if s["copy_at"] and not s["url"]:
+            problems.append(Problem(f["sources"], row_no(i), "copy_at", "copy-without-url", f"{s['source_id']} says where its link goes but has no url"))
 
     # Events withdrawn since a release keep their row, with the reason in notes.
     for i, e in enumerate(t["events"]):

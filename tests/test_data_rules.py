@@ -112,6 +112,35 @@ def test_no_source_links_to_a_cdn_mirror_without_saying_so(t):
     assert mirrors["notes"].str.contains("mirror").all(), list(mirrors["source_id"])
 
 
+#: Hosts of copies of other outlets' pages (forums, document mirrors, archives, CDN and proxy
+#: hosts, aggregators) among the sources' URLs.
+COPY_HOSTS = "|".join(
+    rf"{h}$".replace(".", r"\.")
+    for h in ("armeniandiaspora.com", "ecoi.net", "armenianclub.com", "muslimnetwork.tv", "masress.com", "anl.az")
+    + ("worldcdn.net", "oszar.com", "cloudfront.net", "lfwp.net", "pangea-cms.com")
+)
+
+
+def test_a_link_to_a_copy_hosted_elsewhere_says_so(t):
+    """A reference that names one outlet but links to a copy on another site says where the link
+    goes (copy_at); one that links to the outlet's own page says nothing of the kind."""
+    s = t.sources
+    host = s["url"].str.extract(r"^https?://([^/]+)", expand=False).fillna("")
+    elsewhere = host.str.contains(COPY_HOSTS, regex=True) & (s["outlet_id"] != "armenian-club")
+    assert s.loc[elsewhere & (s["copy_at"] == ""), "source_id"].tolist() == []
+    assert s.loc[~elsewhere & (s["copy_at"] != ""), "source_id"].tolist() == []
+    forum = s.set_index("source_id").loc[["globalinsight-2012-03-15", "nowlebanon-2012-03-13"], "copy_at"]
+    assert (forum == "Copy posted on the armeniandiaspora.com forum").all()
+
+
+def test_every_non_english_title_has_an_english_gloss(t):
+    s = t.sources
+    foreign = (s["language"] != "en") & (s["title"] != "")
+    assert s.loc[foreign & (s["title_en"] == ""), "source_id"].tolist() == []
+    assert s.loc[~foreign & (s["title_en"] != ""), "source_id"].tolist() == []
+    assert foreign.sum() >= 54
+
+
 def test_the_sweep_covers_every_kind_in_every_year_and_reaches_its_targets(t):
     from iranaz import measures
 

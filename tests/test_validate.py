@@ -273,6 +273,35 @@ def test_a_source_id_date_with_no_published_date_must_be_explained(data_copy):
     assert only(problems(data_copy), "id-date-unexplained") == []
 
 
+def test_a_non_english_title_needs_a_gloss_and_an_english_one_has_none(data_copy):
+    sources = data_copy / "sources.csv"
+    russian, english = "iranru-2016-02-25", "almonitor-2014-04-11"
+    set_cells(sources, "source_id", russian, title_en="")
+    set_cells(sources, "source_id", english, title_en="Iran, Azerbaijan to expand ties")
+    [missing] = only(problems(data_copy), "missing-gloss")
+    assert (Path(missing.file).name, missing.row, missing.column) == ("sources.csv", row_of(sources, "source_id", russian), "title_en")
+    assert russian in missing.message and "'ru'" in missing.message
+    [unwanted] = only(problems(data_copy), "gloss-not-wanted")
+    assert (Path(unwanted.file).name, unwanted.row, unwanted.column) == ("sources.csv", row_of(sources, "source_id", english), "title_en")
+    assert "in English" in unwanted.message
+    # A gloss of a title the page does not show is refused too.
+    set_cells(sources, "source_id", english, title_en="")
+    set_cells(sources, "source_id", russian, title="", title_en="Iran and Azerbaijan expand cooperation")
+    [p] = only(problems(data_copy), "gloss-not-wanted")
+    assert p.row == row_of(sources, "source_id", russian) and "no title" in p.message
+    assert only(problems(data_copy), "missing-gloss") == []
+
+
+def test_a_copy_note_needs_a_url_and_reads_as_a_copy(data_copy):
+    sources = data_copy / "sources.csv"
+    set_cells(sources, "source_id", "globalinsight-2012-03-15", url="")
+    [p] = only(problems(data_copy), "copy-without-url")
+    assert (Path(p.file).name, p.row, p.column) == ("sources.csv", row_of(sources, "source_id", "globalinsight-2012-03-15"), "copy_at")
+    set_cells(sources, "source_id", "almonitor-2014-04-11", copy_at="armeniandiaspora.com.")
+    [p] = only(problems(data_copy), "constraint-error")
+    assert (Path(p.file).name, p.row, p.column) == ("sources.csv", row_of(sources, "source_id", "almonitor-2014-04-11"), "copy_at")
+
+
 def test_a_withdrawn_event_keeps_its_row_and_says_why(data_copy):
     events = data_copy / "events.csv"
     line = row_of(events, "event_id", "E002")

@@ -98,6 +98,9 @@ def licence_file(root: Path | None = None) -> str:
     return head + MIT_TEXT.format(year=meta.copyright, holders=", ".join(meta.authors))
 
 
+#: How ``titleaddon`` introduces the book's own English translation of a title (``title_en``).
+GLOSS_LABEL = "English title (our translation): "
+
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
@@ -105,13 +108,17 @@ def source_bibtex(row: dict[str, str], outlet: str = "") -> str:
     """The ``@misc`` entry of one row of ``sources.csv``; empty cells give no field, none is invented.
 
     ``outlet`` is the outlet's name (from ``outlets.csv``), printed as ``howpublished`` and
-    given as ``organization``; an unsigned piece has no ``author``.
+    given as ``organization``; an unsigned piece has no ``author``. A gloss (``title_en``)
+    becomes ``titleaddon``, labelled as our translation; the translator and where the link
+    goes (``copy_at``) make up the ``note``.
     """
     fields: list[tuple[str, str]] = []
     if row.get("author"):
         fields.append(("author", " and ".join(bibtex_name(a.strip()) for a in row["author"].split(";"))))
     if row.get("title"):
         fields.append(("title", "{" + bibtex_escape(row["title"]) + "}"))
+        if row.get("title_en"):
+            fields.append(("titleaddon", bibtex_escape(GLOSS_LABEL + row["title_en"])))
     outlet = outlet or row.get("outlet", "")
     if outlet:
         fields += [("howpublished", bibtex_escape(outlet)), ("organization", bibtex_escape(outlet))]
@@ -121,8 +128,14 @@ def source_bibtex(row: dict[str, str], outlet: str = "") -> str:
         if len(d) >= 7:
             fields.append(("month", _MONTHS[int(d[5:7]) - 1]))
         fields.append(("date", d))
+    notes = []
     if row.get("translator"):
-        fields += [("translator", bibtex_escape(row["translator"])), ("note", "Translated by " + bibtex_escape(row["translator"]))]
+        fields.append(("translator", bibtex_escape(row["translator"])))
+        notes.append("Translated by " + bibtex_escape(row["translator"]))
+    if row.get("copy_at"):
+        notes.append(bibtex_escape(row["copy_at"]))
+    if notes:
+        fields.append(("note", ". ".join(notes)))
     if row.get("language"):
         fields.append(("langid", bibtex_escape(row["language"])))
     if row.get("url"):

@@ -43,7 +43,7 @@ from sphinx.errors import ExtensionError
 
 from .. import __version__, files
 from . import STATIC_DIR, mark_book_build, offline
-from .generated import BIB_PATH, sources_bib
+from .generated import BIB_PATH, GLOSS_LABEL, sources_bib
 from .markup import render
 from .metadata import Metadata, metadata
 
@@ -225,11 +225,16 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
 
 
 def register_pybtex_style() -> None:
-    """Register the ``iranaz`` bibliography style: unsrt entries, labelled by source_id, in date order."""
+    """Register the ``iranaz`` bibliography style: unsrt entries, labelled by source_id, in date
+    order, with a title's English gloss (``titleaddon``) after it in brackets."""
     from pybtex.plugin import register_plugin
     from pybtex.style.formatting.unsrt import Style as UnsrtStyle
     from pybtex.style.labels import BaseLabelStyle
     from pybtex.style.sorting import BaseSortingStyle
+    from pybtex.style.template import field, join, sentence, words
+
+    def gloss(text):
+        return text[len(GLOSS_LABEL) :] if text.startswith(GLOSS_LABEL) else text
 
     class KeyLabels(BaseLabelStyle):
         def format_labels(self, sorted_entries):
@@ -244,6 +249,12 @@ def register_pybtex_style() -> None:
     class SourcesStyle(UnsrtStyle):
         default_label_style = KeyLabels
         default_sorting_style = DateOrder
+
+        def format_title(self, e, which_field, as_sentence=True):
+            title = super().format_title(e, which_field, as_sentence=False)
+            if which_field == "title" and "titleaddon" in e.fields:
+                title = words[title, join["[", field("titleaddon", apply_func=gloss), "]"]]
+            return sentence[title] if as_sentence else title
 
     register_plugin("pybtex.style.formatting", "iranaz", SourcesStyle, force=True)
 

@@ -227,6 +227,8 @@ def test_bibliography_has_one_entry_per_source_with_its_fields():
         assert e.fields.get("url", "") == r["url"]
         assert e.fields.get("year", "") == r["published"][:4]
         assert e.fields.get("howpublished", "") == cite.bibtex_escape(outlets.get(r["outlet_id"], ""))
+        assert e.fields.get("titleaddon", "") == (cite.bibtex_escape(generated.GLOSS_LABEL + r["title_en"]) if r["title_en"] else "")
+        assert (r["copy_at"] in e.fields.get("note", "")) if r["copy_at"] else ("Copy" not in e.fields.get("note", ""))
 
 
 def test_sources_with_empty_fields_and_special_characters_still_format():
@@ -249,6 +251,36 @@ def test_sources_with_empty_fields_and_special_characters_still_format():
     assert formatted["bare-3"] == ("bare-3", "Outlet & Co.")
     assert [str(p) for p in bib.entries["odd-1"].persons["author"]] == ["{Mohsen Pak Ayeen}"]  # surname unknown: kept whole
     assert [str(p) for p in bib.entries["odd-2"].persons["author"]] == ["Karami, Arash"]
+
+
+def test_a_gloss_follows_the_title_in_brackets_and_a_copy_says_where_the_link_goes():
+    """A hand-written row: the entry carries the gloss, labelled as ours, and the note; the
+    book's style prints the gloss in brackets after the original title, the copy before the URL."""
+    from pybtex.plugin import find_plugin
+
+    sphinxext.register_pybtex_style()
+    row = {
+        "source_id": "forum-1",
+        "title": "Иран и Азербайджан расширяют сотрудничество",
+        "title_en": "Iran and Azerbaijan expand cooperation",
+        "translator": "A. Translator",
+        "published": "2016-02-25",
+        "language": "ru",
+        "url": "https://forum.example/topic/1",
+        "copy_at": "Copy posted on the forum.example forum",
+    }
+    entry = generated.source_bibtex(row, "Outlet")
+    assert "titleaddon   = {English title (our translation): Iran and Azerbaijan expand cooperation}" in entry
+    assert "note         = {Translated by A. Translator. Copy posted on the forum.example forum}" in entry
+    bib = parse_string(entry + generated.source_bibtex({**row, "source_id": "plain-2", "title_en": "", "copy_at": "", "translator": ""}, "Outlet"), "bibtex")
+    style = find_plugin("pybtex.style.formatting", "iranaz")()
+    plain = find_plugin("pybtex.backends", "plaintext")()
+    formatted = {e.key: e.text.render(plain) for e in style.format_entries(bib.entries.values())}
+    assert formatted["forum-1"] == (
+        "Иран и Азербайджан расширяют сотрудничество [Iran and Azerbaijan expand cooperation]. Outlet, February 2016. "
+        "Translated by A. Translator. Copy posted on the forum.example forum. URL: https://forum.example/topic/1."
+    )
+    assert formatted["plain-2"] == "Иран и Азербайджан расширяют сотрудничество. Outlet, February 2016. URL: https://forum.example/topic/1."
 
 
 def test_bibliography_follows_sources_csv(book_copy):
