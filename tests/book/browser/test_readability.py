@@ -231,3 +231,17 @@ def test_one_search_box_at_a_time(browsing, chapter: str, width: int) -> None:
     )
     assert shown == 1
 
+
+
+def test_no_sources_heading_is_empty(book_html: Path, chapter: str) -> None:
+    """A "Sources" section holds a list of sources or says where they are: never a bare heading."""
+    html = (book_html / chapter).read_text(encoding="utf-8")
+    for body in re.findall(r'<section id="sources[^"]*">(.*?)</section>', html, re.S):
+        text = re.sub(r"<h\d.*?</h\d>", "", body, flags=re.S)
+        assert re.sub(r"<[^>]+>|\s", "", text), f"{chapter}: empty Sources section"
+
+
+def test_empty_sources_check_finds_a_bare_heading(tmp_path: Path) -> None:
+    (tmp_path / "p.html").write_text('<section id="sources"><h2>Sources<a class="headerlink" href="#sources">#</a></h2>\n</section>', encoding="utf-8")
+    with pytest.raises(AssertionError, match="empty Sources section"):
+        test_no_sources_heading_is_empty(tmp_path, "p.html")
