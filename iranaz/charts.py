@@ -163,7 +163,19 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
                 "date:T",
                 title=None,
                 # One tick per month or per year, as the labels say (no "Oct 2021" twice).
-                axis=alt.Axis(format=_date_format(events), labelOverlap=True, tickCount="month" if _date_format(events) == "%b %Y" else "year"),
+                axis=alt.Axis(
+                    format=_date_format(events),
+                    labelOverlap=True,
+                    tickCount="month" if _date_format(events) == "%b %Y" else "year",
+                    # Month ticks on a phone: the year at each January, "Jul" at each July, no
+                    # other label (a label a month would leave only the two ends).
+                    labelExpr=(
+                        "containerSize()[0] < 560 ? (month(datum.value) === 0 ? timeFormat(datum.value, '%Y')"
+                        " : month(datum.value) === 6 ? 'Jul' : '') : datum.label"
+                    )
+                    if _date_format(events) == "%b %Y"
+                    else "datum.label",
+                ),
                 scale=alt.Scale(padding=12),
             ),
             y=alt.Y("quad_label:N", title=None, sort=list(QUAD_COLOURS), scale=alt.Scale(domain=list(QUAD_COLOURS))),
