@@ -16,9 +16,13 @@ an offline reader sees an error box instead of each chart. This module replaces 
   call to the loader. Element ids are derived from the spec, so two builds give identical pages.
 * In the book build (:data:`iranaz.book.BOOK_BUILD_ENV` is set) the bundle is *not*
   inlined: the Sphinx extension serves it once from the book's static files. Anywhere else
-  (JupyterLab, VS Code, nbclient) the first chart a kernel displays carries the bundle and
-  the chart CSS inline, once per notebook, so a student re-running a chapter without network
-  sees the charts too.
+  (JupyterLab, VS Code, nbclient) the first chart a kernel displays to each frontend
+  connection carries the bundle and the chart CSS inline, so a student re-running a chapter
+  without network sees the charts too. A frontend connection is the ``session`` of the
+  requests' Jupyter message headers: a reloaded JupyterLab tab, or a notebook reopened on a
+  kernel that has already drawn charts, connects anew and gets the bundle again (issue 12).
+  Standard Vega mimetypes would not help: JupyterLab ranks ``text/html`` (50) above its
+  Vega renderer (57), so it shows the HTML output whenever both are present.
 
 :func:`enable` switches the renderer and the book's chart theme (:func:`iranaz.charts.theme`)
 on; :func:`iranaz.book.downloads.figure` calls it, and nothing is registered on import. Set
@@ -205,12 +209,12 @@ def in_book_build() -> bool:
 
 
 class _Session:
-    """What this kernel has already sent: chart ids (to keep them unique) and the bundle."""
+    """What this kernel has already sent: chart ids (to keep them unique) and, for each
+    frontend connection that has the bundle, the cell whose output carried it."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.bundle_sent = False
-        self.bundle_cell: str | None = None
+        self.bundle_cells: dict[str | None, str | None] = {}
 
 
 _session = _Session()
@@ -222,27 +226,33 @@ def reset() -> None:
     _session = _Session()
 
 
-def _current_cell_id() -> str | None:
-    """The id of the executing cell, when the frontend sends it (JupyterLab does)."""
+def _current_request() -> tuple[str | None, str | None]:
+    """``(frontend connection, cell id)`` of the executing request, each ``None`` when unknown.
+
+    The connection is the message header's ``session``, which a frontend draws anew each
+    time it connects (JupyterLab: each page load, each notebook opened); the cell id is sent
+    by JupyterLab and VS Code.
+    """
     try:
         from IPython import get_ipython
 
         ip = get_ipython()
-        parent = ip.kernel.get_parent() if ip is not None and hasattr(ip, "kernel") else {}
-        return (parent or {}).get("metadata", {}).get("cellId")
-    except Exception:  # noqa: BLE001 - outside a kernel there is simply no cell
-        return None
+        parent = (ip.kernel.get_parent() if ip is not None and hasattr(ip, "kernel") else None) or {}
+        return parent.get("header", {}).get("session") or None, parent.get("metadata", {}).get("cellId")
+    except Exception:  # noqa: BLE001 - outside a kernel there is simply no request
+        return None, None
 
 
 def _needs_bundle() -> bool:
+    """Whether this chart's output carries the bundle (see the module's docstring)."""
     if in_book_build():
         return False
-    cell = _current_cell_id()
-    if not _session.bundle_sent or (cell is not None and cell == _session.bundle_cell):
-        # First chart of this kernel, or the cell that carried the bundle is being re-run
-        # (its new output replaces the old one, so it must carry the bundle again).
-        _session.bundle_sent = True
-        _session.bundle_cell = cell
+    frontend, cell = _current_request()
+    if frontend not in _session.bundle_cells or (cell is not None and cell == _session.bundle_cells[frontend]):
+        # First chart shown to this connection (a fresh kernel, a reloaded tab, a reopened
+        # notebook), or the cell that carried the bundle is being re-run (its new output
+        # replaces the old one, so it must carry the bundle again).
+        _session.bundle_cells[frontend] = cell
         return True
     return False
 

@@ -102,6 +102,20 @@ def test_bundle_is_inlined_once_outside_the_book_and_never_inside(monkeypatch: p
     assert not any(marker in offline.render(SPEC)["text/html"] for _ in range(3))
 
 
+def test_each_frontend_connection_gets_the_bundle_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: a reloaded JupyterLab tab (a new connection, header ``session``) on a kernel
+    that has drawn charts gets the bundle again; re-running the cell that carried it too."""
+    marker = "window.iranazVega="
+    monkeypatch.delenv(offline.BOOK_BUILD_ENV, raising=False)
+    offline.reset()
+    runs = [("tab", "cell-1"), ("tab", "cell-2"), ("reloaded tab", "cell-3"), ("reloaded tab", "cell-2"), ("tab", "cell-2"), ("tab", "cell-1")]
+    carried = []
+    for request in runs:
+        monkeypatch.setattr(offline, "_current_request", lambda request=request: request)
+        carried.append(marker in offline.render(SPEC)["text/html"])
+    assert carried == [True, False, True, False, False, True]
+
+
 def test_bundle_is_wrapped_and_holds_vega_and_the_tooltips_only() -> None:
     bundle = offline.wrapped_bundle()
     body = bundle.split("*/\n", 1)[1]

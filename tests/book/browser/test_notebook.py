@@ -1,8 +1,9 @@
 """A student re-running a chapter in Jupyter without network sees its charts.
 
 A chapter is executed with nbclient, as JupyterLab would run it: outside the book build the
-first chart of the kernel carries the Vega bundle inline, once, and every chart's output
-draws from it. The outputs are then opened, in order, in a browser cut off from the network.
+first chart of the kernel carries the Vega bundle inline, once for nbclient's one connection
+(a reloaded JupyterLab tab connects anew and gets it again: ``test_jupyterlab.py``), and every
+chart's output draws from it. The outputs are then opened, in order, in a browser cut off from the network.
 Executed as the book build does (``IRANAZ_BOOK_BUILD=1``), no output carries the bundle.
 """
 
