@@ -530,6 +530,7 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
         )
         + "."
     )
+    lo, hi = (int(profile["n_events"].min()), int(profile["n_events"].max())) if len(profile) else (1, 1)
     return (
         _base(profile, desc, title, height=max(200, 30 * len(profile)))
         .mark_circle(opacity=0.85)
@@ -542,7 +543,13 @@ def outlet_tone_chart(profile: pd.DataFrame, title: str = "What each outlet repo
                 # Outlets' names whole: one line on a wide column, at most two on a phone.
                 axis=alt.Axis(labelLimit=0, labelExpr=wrapped_labels(profile["outlet"], 24)),
             ),
-            size=alt.Size("n_events:Q", title="Events reported", scale=alt.Scale(range=[40, 400]), legend=alt.Legend(orient="bottom")),
+            # The legend shows sizes the chart can have: from the fewest events an outlet needs to be shown.
+            size=alt.Size(
+                "n_events:Q",
+                title="Events reported",
+                scale=alt.Scale(domain=[lo, hi], range=[40, 400]),
+                legend=alt.Legend(orient="bottom", values=sorted({lo, *[v for v in integer_ticks(hi, 5) if lo < v < hi], hi})),
+            ),
             color=alt.Color(
                 "group:N",
                 title="Kind of outlet",
