@@ -176,9 +176,8 @@ PRINT_REPORT_JS = """
 """
 
 
-@pytest.fixture(scope="module")
-def print_layout(book) -> dict[str, dict]:
-    """What every page of the book shows in print, by docname (see ``PRINT_REPORT_JS``)."""
+@pdf._off_the_loop  # the browser tests' session keeps a sync Playwright (and its loop) open
+def _print_reports(html_dir: Path, pages: list[toc.Page]) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
 
     from iranaz.book.chromium import launch
@@ -188,8 +187,8 @@ def print_layout(book) -> dict[str, dict]:
         browser = launch(p)
         try:
             context = browser.new_context(viewport=pdf.VIEWPORT)
-            for page in toc.pages(book.src):
-                pg = pdf.open_for_print(context, book.html / f"{page.docname}.html")
+            for page in pages:
+                pg = pdf.open_for_print(context, html_dir / f"{page.docname}.html")
                 pdf._wait_for_charts(pg, page.docname)
                 pg.add_style_tag(path=pdf.PDF_CSS)
                 out[page.docname] = pg.evaluate(PRINT_REPORT_JS, CONTROLS)
@@ -197,6 +196,13 @@ def print_layout(book) -> dict[str, dict]:
         finally:
             browser.close()
     return out
+
+
+@pytest.fixture(scope="module")
+def print_layout(book) -> dict[str, dict]:
+    """What every page of the book shows in print, by docname (see ``PRINT_REPORT_JS``), laid
+    out as :func:`iranaz.book.pdf.print_pages` lays it out."""
+    return _print_reports(book.html, toc.pages(book.src))
 
 
 def test_print_lays_pages_out_at_the_printed_column_width(print_layout):
