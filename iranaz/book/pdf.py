@@ -2,8 +2,10 @@
 
 ``make pdf`` (after ``make book``) runs ``python -m iranaz pdf``. Each page of ``_toc.yml``
 is opened in headless Chromium (Python Playwright pointed at ``/usr/bin/chromium``; never a
-downloaded browser), its charts are waited for, then it is printed with the print style
-sheet. The pages are merged by pypdf behind a title page and a table of contents with
+downloaded browser), laid out for print from the start in a window as wide as the printed
+text column, so that its charts are drawn at the width they print; its charts are waited
+for, then it is printed with the book's print style sheet (``static/iranaz-print.css``: no
+toggles or other controls, tables and charts the column's full width). The pages are merged by pypdf behind a title page and a table of contents with
 page numbers and links, every page is numbered, links between pages of the book become
 links inside the PDF, and the outline (bookmarks) holds every page and its sections.
 
@@ -30,7 +32,7 @@ from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 from .. import paths
-from . import offline, toc
+from . import STATIC_DIR, offline, toc
 from .chromium import CHARTS_SETTLED_JS, CHROMIUM, launch
 from .markup import render
 from .metadata import Metadata, metadata
@@ -50,13 +52,16 @@ CHART_REPORT_JS = """
 })
 """
 
-#: Added to every page for the PDF: the PDF has its own contents and outline.
-PRINT_CSS = (
-    "@media print { #jb-print-toc { display: none !important; }"
-    " figure, h1, h2, h3, h4 { break-inside: avoid; } }"
-)
-#: Charts fill their container when drawn; a window as wide as the printed text column makes them fit it.
-VIEWPORT = {"width": 720, "height": 1000}
+#: Added to every page for the PDF only: the PDF has its own contents and outline. (Every
+#: page of the book already carries the print style sheet, ``iranaz-print.css``.)
+PDF_CSS = STATIC_DIR / "iranaz-pdf.css"
+MM_TO_PX = 96 / 25.4
+#: The printed text column in CSS px: A4's width less the left and right margins.
+COLUMN_PX = (210 - sum(float(MARGIN[side].removesuffix("mm")) for side in ("left", "right"))) * MM_TO_PX
+#: Pages are laid out for print, in a window as wide as the printed text column, before their
+#: charts are drawn: each chart measures its box once, so it is drawn as wide as it prints.
+#: (Rounded down: a chart a fraction of a pixel too wide would make Chromium shrink the page.)
+VIEWPORT = {"width": int(COLUMN_PX), "height": 1000}
 
 HEADINGS_JS = """
 () => Array.from(document.querySelectorAll("article.bd-article section > h2")).map((h) => {
@@ -129,6 +134,15 @@ def _wait_for_charts(pg, docname: str) -> int:
     return n
 
 
+def open_for_print(context, target: Path):
+    """A new page of ``context`` showing ``target`` laid out for print from the start, so that
+    its charts are drawn for the printed column (the charts are not yet waited for)."""
+    pg = context.new_page()
+    pg.emulate_media(media="print")
+    pg.goto(target.as_uri(), wait_until="load")
+    return pg
+
+
 @_off_the_loop
 def print_pages(html_dir: Path, pages: list[toc.Page], executable: str = CHROMIUM) -> list[Printed]:
     """Print every page of the built book, in order, each to its own PDF."""
@@ -146,12 +160,10 @@ def print_pages(html_dir: Path, pages: list[toc.Page], executable: str = CHROMIU
                 target = html_dir / f"{page.docname}.html"
                 if not target.is_file():
                     raise FileNotFoundError(f"{target}: build the book first (make book)")
-                pg = context.new_page()
-                pg.goto(target.as_uri(), wait_until="load")
+                pg = open_for_print(context, target)
                 n_charts = _wait_for_charts(pg, page.docname)
                 sections = pg.evaluate(HEADINGS_JS)
-                pg.add_style_tag(content=PRINT_CSS)
-                pg.emulate_media(media="print")
+                pg.add_style_tag(path=PDF_CSS)
                 pdf = pg.pdf(format="A4", margin=MARGIN, print_background=True, tagged=True, outline=True)
                 pg.close()
                 reader = PdfReader(io.BytesIO(pdf))

@@ -21,7 +21,8 @@ Charts, assets and a clean console:
   search page, Sphinx's search index and scripts (only its search-as-you-type option, which is
   off, needs them elsewhere), and spares each page the assets of sphinx-design,
   sphinx-togglebutton and sphinx-thebe when it uses none;
-* serves ``iranaz/book/static/`` (the book's CSS and scripts) with every page;
+* serves ``iranaz/book/static/`` (the book's CSS and scripts) with every page, the print style
+  sheet ``iranaz-print.css`` among them;
 * fixes what axe-core finds in the theme's markup (``iranaz-a11y.js`` for the navbar buttons,
   list-item roles for citations);
 * removes the theme's two console errors: scripts registered twice (sphinx-thebe's
@@ -123,6 +124,7 @@ def _builder_inited(app: Sphinx) -> None:
         return
     app.add_css_file("iranaz.css")
     app.add_css_file("iranaz-reuse.css")
+    app.add_css_file("iranaz-print.css")
     app.add_js_file("iranaz-a11y.js", loading_method="defer")
     app.add_js_file("iranaz-tables.js", loading_method="defer")
     if _cdn_mode():

@@ -138,3 +138,117 @@ def test_page_whose_charts_cannot_draw_is_refused(book, tmp_path):
     target.write_text(stripped, encoding="utf-8")
     with pytest.raises(pdf.ChartsNotDrawn, match="iranazVega"):
         pdf.print_pages(Path(html_dir), [page])
+
+
+# --------------------------------------------------------------------------------------
+# Print as a first-class output (issue #12): every page laid out as make_pdf lays it out
+# (print media, a window as wide as the printed text column, charts drawn), then measured.
+
+#: What a reader can press, type in, toggle or download: none of it means anything on paper.
+#: (A file named by a sentence, Sphinx's ``{download}`` role, prints as its name.)
+CONTROLS = (
+    "button, summary, input, select, textarea, [role=button], [role=switch], a[download]:not(.reference), .copybtn,"
+    " .theme-switch-button, .search-button, .dropdown, .headerlink, .vega-bindings, .prev-next-area,"
+    " .iranaz-downloads-links, .iranaz-cite-downloads, .iranaz-notebook"
+)
+
+#: Printed: laid out (no display: none), not hidden, not inside a closed <details>.
+PRINT_REPORT_JS = """
+(controls) => {
+  const shown = (e) => e.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true});
+  const name = (e) => e.tagName.toLowerCase() + (e.className && e.className.baseVal === undefined ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  const texts = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (/(show|hide) code cell|copy to clipboard/i.test(n.textContent) && shown(n.parentElement)) { texts.push(n.textContent.trim()); }
+  }
+  const width = (e) => e.getBoundingClientRect().width;
+  return {
+    column: document.documentElement.clientWidth,
+    scroll: document.documentElement.scrollWidth,
+    controls: Array.from(document.querySelectorAll(controls)).filter(shown).map((e) => name(e) + " " + e.textContent.trim().slice(0, 40)),
+    texts: texts,
+    tables: Array.from(document.querySelectorAll("article.bd-article table")).filter(shown).map(width),
+    charts: Array.from(document.querySelectorAll("article.bd-article div.iranaz-chart")).map((d) => ({
+      box: width(d), svg: Array.from(d.querySelectorAll("svg.marks")).map((s) => Math.max(width(s), s.scrollWidth))})),
+  };
+}
+"""
+
+
+@pdf._off_the_loop  # the browser tests' session keeps a sync Playwright (and its loop) open
+def _print_reports(html_dir: Path, pages: list[toc.Page]) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+
+    from iranaz.book.chromium import launch
+
+    out = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            context = browser.new_context(viewport=pdf.VIEWPORT)
+            for page in pages:
+                pg = pdf.open_for_print(context, html_dir / f"{page.docname}.html")
+                pdf._wait_for_charts(pg, page.docname)
+                pg.add_style_tag(path=pdf.PDF_CSS)
+                out[page.docname] = pg.evaluate(PRINT_REPORT_JS, CONTROLS)
+                pg.close()
+        finally:
+            browser.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def print_layout(book) -> dict[str, dict]:
+    """What every page of the book shows in print, by docname (see ``PRINT_REPORT_JS``), laid
+    out as :func:`iranaz.book.pdf.print_pages` lays it out."""
+    return _print_reports(book.html, toc.pages(book.src))
+
+
+def test_print_lays_pages_out_at_the_printed_column_width(print_layout):
+    """The window pdf.py lays pages out in is the printed text column, to the pixel."""
+    assert pdf.COLUMN_PX - 1 < pdf.VIEWPORT["width"] <= pdf.COLUMN_PX
+    assert {r["column"] for r in print_layout.values()} == {pdf.VIEWPORT["width"]}
+
+
+def test_no_toggle_or_other_control_prints(print_layout):
+    """No "Show code cell source" toggle, copy button, download link, menu or other control is
+    printed on any page (they do nothing on paper)."""
+    shown = {doc: r["controls"] + r["texts"] for doc, r in print_layout.items() if r["controls"] or r["texts"]}
+    assert shown == {}
+
+
+def test_tables_and_charts_print_at_the_text_column_width(book, print_layout):
+    """Every table and every chart fills the printed text column (97 % or more: the theme's 2rem
+    print indent alone leaves 95 %) and nothing is wider than it: a wider page would be shrunk
+    whole by Chromium or cut off at the margin, and a chart's labels cut."""
+    column = pdf.COLUMN_PX
+    narrow, wide, n_tables, n_charts = [], [], 0, 0
+    for doc, r in print_layout.items():
+        if r["scroll"] > r["column"]:
+            wide.append((doc, "page", r["scroll"]))
+        for w in r["tables"]:
+            n_tables += 1
+            if w < 0.97 * column:
+                narrow.append((doc, "table", round(w)))
+            if w > column:
+                wide.append((doc, "table", round(w)))
+        for c in r["charts"]:
+            n_charts += 1
+            assert len(c["svg"]) == 1, (doc, c)
+            if min(c["box"], c["svg"][0]) < 0.97 * column:
+                narrow.append((doc, "chart", round(c["box"]), round(c["svg"][0])))
+            if max(c["box"], c["svg"][0]) > column:
+                wide.append((doc, "chart", round(c["box"]), round(c["svg"][0])))
+    chapters = [p.docname for p in toc.pages(book.src) if p.number]
+    assert n_tables and n_charts and all(print_layout[d]["charts"] for d in chapters)
+    assert (narrow, wide) == ([], [])
+
+
+def test_printed_text_has_no_toggles_and_no_hover(printed):
+    """The PDF's text holds no toggle labels or copy buttons, and no sentence asks the reader
+    to hover over a chart (the charts' tooltips exist on screen only)."""
+    text = " ".join(page_texts(printed))
+    for label in ("Show code cell", "Hide code cell", "Copy to clipboard"):
+        assert label not in text
+    assert re.findall(r"[^.]{0,60}\bhover[^.]{0,60}", text, flags=re.I) == []
