@@ -37,9 +37,9 @@ from .metadata import metadata
 #: Top-level files and folders of the source when git cannot list them (the repository's own).
 FALLBACK = (
     ".ci", ".gitignore", "CITATION.cff", "LICENSE", "LICENSE-CC-BY-4.0.txt", "Makefile", "README.md",
-    "_config.yml", "_toc.yml", "bench", "book", "data", "docs", "eslint.config.mjs", "iranaz", "notebooks",
-    "package-lock.json", "package.json", "pyproject.toml", "requirements-cff.txt", "requirements.txt",
-    "runtime.txt", "tests",
+    "_config.yml", "_toc.yml", "bench", "book", "data", "docs", "eslint.config.mjs", "iranaz",
+    "jupyterlab-overrides.json", "notebooks", "package-lock.json", "package.json", "pyproject.toml",
+    "requirements-cff.txt", "requirements.txt", "runtime.txt", "tests",
 )
 #: The timestamp of every member.
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
