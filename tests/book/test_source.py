@@ -57,11 +57,6 @@ def test_archive_holds_what_make_book_and_make_test_need(archive):
     assert inside == sorted(inside)
 
 
-def test_archive_from_a_checkout_is_what_git_tracks():
-    tracked = subprocess.run(["git", "-C", str(paths.ROOT), "ls-files"], capture_output=True, text=True, check=True).stdout.split()
-    assert source.source_files(paths.ROOT) == sorted(n for n in tracked if (paths.ROOT / n).is_file())
-
-
 def test_archive_is_byte_for_byte_reproducible(archive, tmp_path):
     """The same files give the same bytes, whatever their timestamps or the order found."""
     assert source.source_zip(paths.ROOT)[1] == archive[1]
@@ -82,13 +77,16 @@ def test_unpacked_archive_gives_the_same_archive_without_git(archive, tmp_path):
     assert source.source_zip(copy) == archive
 
 
-def test_a_checkout_archives_its_working_tree(archive, tmp_path):
-    """In a git checkout: an edited tracked file goes in as edited, an untracked one stays out."""
+def test_a_checkout_archives_what_git_tracks_from_its_working_tree(archive, tmp_path):
+    """In a git checkout: what git tracks; an edited tracked file goes in as edited, an
+    untracked one stays out."""
     copy = unpack(archive[1], tmp_path)
     git = ["git", "-C", str(copy), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "copy"], check=True)
+    tracked = subprocess.run([*git, "ls-files"], capture_output=True, text=True, check=True).stdout.split()
+    assert source.git_files(copy) == tracked and source.source_files(copy) == sorted(tracked)
     (copy / "README.md").write_text("edited, not committed\n", encoding="utf-8")
     (copy / "scratch.txt").write_text("untracked\n", encoding="utf-8")
     _, content = source.source_zip(copy)
