@@ -30,6 +30,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .build import NOT_SOURCES
 from .metadata import metadata
@@ -106,23 +107,35 @@ def source_zip(root: Path | None = None) -> tuple[str, bytes]:
     return archive_name(root), buf.getvalue()
 
 
+#: What a reader needs at the top of the archive to type ``make book``.
+RUNNABLE = ("Makefile", "README.md", "requirements.txt", "pyproject.toml", "iranaz")
+
+
 @dataclass(frozen=True)
 class SourceArchive:
-    """What the pages say about the archive: name, size in bytes, number of files, SHA-256."""
+    """What the pages say about the archive: name, size in bytes, number of files, SHA-256,
+    and its top-level names (files and folders)."""
 
     name: str
     size: int
     n_files: int
     sha256: str
+    top: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, str | int]:
-        return {"name": self.name, "size": self.size, "n_files": self.n_files, "sha256": self.sha256}
+    @property
+    def runnable(self) -> bool:
+        """True if it holds what ``make book`` needs (a partial copy's archive may not)."""
+        return all(n in self.top for n in RUNNABLE)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "n_files": self.n_files, "sha256": self.sha256, "top": list(self.top), "runnable": self.runnable}
 
 
 def describe(name: str, content: bytes) -> SourceArchive:
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        n = len(zf.namelist())
-    return SourceArchive(name, len(content), n, hashlib.sha256(content).hexdigest())
+        names = zf.namelist()
+    top = tuple(sorted({n.split("/")[1] for n in names}))
+    return SourceArchive(name, len(content), len(names), hashlib.sha256(content).hexdigest(), top)
 
 
 def size_text(n: int) -> str:

@@ -352,6 +352,8 @@ def run_section(pagename: str, notebook_href: str, archive: dict[str, Any], glue
         source_name=archive["name"],
         source_size=source.size_text(archive["size"]),
         n_files=archive["n_files"],
+        runnable=archive["runnable"],
+        top=archive["top"],
         glue=glue,
     )
 

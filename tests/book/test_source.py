@@ -149,3 +149,22 @@ def test_glue_cells_show_nothing_jupyterlab_can_render(project):
     for stem, cell in glue_cells:
         mimes = {m for out in cell.outputs for m in out.get("data", {})}
         assert mimes and all(m.startswith("application/papermill.record/") for m in mimes), (stem, mimes)
+
+
+def test_section_says_what_a_partial_copys_archive_holds(tmp_path):
+    """Built outside a checkout from a folder without the Makefile and the package (as the
+    tests' copies of the book are), the section lists what the archive holds, and offers no
+    commands that would fail in it."""
+    from iranaz.book import sphinxext
+
+    for name in ("_config.yml", "_toc.yml"):
+        (tmp_path / name).write_bytes((paths.ROOT / name).read_bytes())
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "intro.md").write_text("# Intro\n", encoding="utf-8")
+    archive = source.describe(*source.source_zip(tmp_path))
+    assert archive.top == ("_config.yml", "_toc.yml", "book") and not archive.runnable
+    html = sphinxext.run_section("notebooks/x", "x.ipynb", archive.as_dict(), glue=False)
+    assert "holds only what this build's folder held: _config.yml, _toc.yml, book." in text_of(html)
+    assert "make book" not in html and "glue" not in html
+    full = source.describe(*source.source_zip(paths.ROOT))
+    assert full.runnable and "make book" in sphinxext.run_section("notebooks/x", "x.ipynb", full.as_dict(), glue=True)
