@@ -2,7 +2,9 @@
 
 * the "Cite this chapter" block at the end of every chapter: APA and Chicago text (formatted
   by citeproc-py from the chapter's CSL-JSON item, so the three cannot disagree), BibTeX,
-  and CSL-JSON and BibTeX downloads;
+  and CSL-JSON and BibTeX downloads. With ``html.baseurl`` set they give the page's address;
+  without it, APA and Chicago end "Accessed [the date you read it]." and the reader's browser
+  fills in the date (``static/iranaz-accessed.js``, also into the downloads);
 * the one-line citation under every chart and the citation of the data set;
 * the BibTeX entries of the book, its chapters and (in :mod:`iranaz.book.generated`) every source.
 
