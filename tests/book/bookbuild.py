@@ -225,15 +225,23 @@ def run_as_typed(command: str, cwd: Path, timeout: int = 1800) -> subprocess.Com
 
 
 @lru_cache(maxsize=1)
+def source_archive() -> tuple[str, bytes]:
+    """The book's source archive, made once per session from the working tree."""
+    from iranaz.book import source
+
+    return source.source_zip(paths.ROOT)
+
+
+@lru_cache(maxsize=1)
 def fresh_copy() -> Path:
-    """The book's source archive, made from the working tree now, unpacked into a temp folder:
-    the project as a reader who downloads it gets it."""
+    """:func:`source_archive` unpacked into a temp folder: the project as a reader who
+    downloads it gets it."""
     import io
     import zipfile
 
     from iranaz.book import source
 
-    name, content = source.source_zip(paths.ROOT)
+    name, content = source_archive()
     folder = new_folder("iranaz-source-")
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         for info in zf.infolist():

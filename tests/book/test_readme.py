@@ -24,7 +24,7 @@ import pytest
 from iranaz import paths
 from iranaz.book import source
 
-from .bookbuild import fresh_copy, project_book, run_as_typed
+from .bookbuild import fresh_copy, project_book, run_as_typed, source_archive
 from .lab import run_lab
 from .test_lab import CHAPTER, check_lab
 
@@ -57,7 +57,7 @@ def check_book(copy: Path, command: str) -> None:
     assert (copy / "_build" / "html" / "index.html").is_file()
     # Unpacked, the archive is no git checkout: its build archived the documented list, which
     # gives the very archive it was unpacked from.
-    name, content = source.source_zip(paths.ROOT)
+    name, content = source_archive()
     assert (copy / "_build" / "html" / source.HTML_FOLDER / name).read_bytes() == content
 
 
