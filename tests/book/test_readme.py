@@ -137,11 +137,15 @@ def test_readme_commands_parse_from_code_blocks_only():
 def test_readme_commands_run_as_typed_in_a_fresh_copy(record_property):
     copy = fresh_copy()
     seconds = {}
-    for command in readme_commands(README.read_text(encoding="utf-8")):
-        if command in NOT_RUN:
-            continue
-        start = time.monotonic()
-        CHECKS[command](copy, command)
-        seconds[command] = round(time.monotonic() - start, 1)
-    record_property("seconds", seconds)  # in the JUnit report: what each command cost
-    print(f"README commands, seconds each: {seconds}")
+    try:
+        for command in readme_commands(README.read_text(encoding="utf-8")):
+            if command in NOT_RUN:
+                continue
+            start = time.monotonic()
+            try:
+                CHECKS[command](copy, command)
+            finally:
+                seconds[command] = round(time.monotonic() - start, 1)
+    finally:
+        record_property("seconds", seconds)  # in the JUnit report: what each command cost
+        print(f"README commands, seconds each: {seconds}")
