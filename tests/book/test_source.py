@@ -121,7 +121,7 @@ def test_every_chapter_offers_the_source_archive_with_its_real_size(project):
     label = f"{name} ({source.size_text(len(content))}, {len(members(content))} files)"
     for page in chapters():
         html = project.page(page.docname)
-        section = re.search(r'<section class="iranaz-run".*?</section>', html, re.S)
+        section = re.search(r'<div class="iranaz-run" role="region".*?</div>', html, re.S)
         assert section, page.docname
         link = re.search(r'<a class="iranaz-run-source" href="([^"]+)" download>([^<]+)</a>', section.group(0))
         assert link.group(2) == label, page.docname
