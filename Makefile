@@ -11,7 +11,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION = 1
 CFF_VENV ?= .venv-cff
 CFF_STAMP = $(CFF_VENV)/.installed-$(shell cat requirements-cff.txt | cksum | cut -d' ' -f1)
 
-.PHONY: book test test-fast lint validate clean-build clean pdf metadata cff-venv bench bench-quick system-tools
+.PHONY: book lab test test-fast lint validate clean-build clean pdf metadata cff-venv bench bench-quick system-tools
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ metadata: $(STAMP)
 # every core, then jupyter-book build -n -W --keep-going; nothing to do if nothing changed.
 book: $(STAMP)
 	$(PY) -m iranaz build
+
+# JupyterLab on notebooks/, the MyST chapters opening as notebooks (jupytext's contents manager;
+# jupyterlab-overrides.json makes "Jupytext Notebook" their default viewer). Options for
+# jupyter lab go in LAB_ARGS, e.g. make lab LAB_ARGS="--no-browser --port=8899". As root (a
+# container), Jupyter refuses to start without --allow-root, so it is passed.
+LAB_ARGS ?=
+LAB_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP)
+	install -D -m 644 jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 # What pip cannot install: Debian's chromium (browser tests, PDF) and npm (ESLint, axe-core).
 # As root, apt-get installs what is missing; otherwise make stops with the command to run.

@@ -2,7 +2,9 @@
 
 * the "Cite this chapter" block at the end of every chapter: APA and Chicago text (formatted
   by citeproc-py from the chapter's CSL-JSON item, so the three cannot disagree), BibTeX,
-  and CSL-JSON and BibTeX downloads;
+  and CSL-JSON and BibTeX downloads. With ``html.baseurl`` set they give the page's address;
+  without it, APA and Chicago end "Accessed [the date you read it]." and the reader's browser
+  fills in the date (``static/iranaz-accessed.js``, also into the downloads);
 * the one-line citation under every chart and the citation of the data set;
 * the BibTeX entries of the book, its chapters and (in :mod:`iranaz.book.generated`) every source.
 
@@ -190,9 +192,14 @@ def _data_uri(text: str, mime: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def block_html(item: dict[str, Any], bibtex: str, what: str, notebook_href: str = "") -> str:
-    """The HTML of a citation block: APA, Chicago, BibTeX, and CSL-JSON and BibTeX downloads
-    (and, given ``notebook_href``, the link to the chapter's notebook)."""
+def block_html(item: dict[str, Any], bibtex: str, what: str, notebook_href: str = "", accessed: bool = False) -> str:
+    """The HTML of a citation block: APA, Chicago, BibTeX, and CSL-JSON and BibTeX downloads.
+
+    Given ``notebook_href``, it is followed by the placeholder of the "Run this chapter
+    yourself" section, which the build fills in (:mod:`iranaz.book.sphinxext`). With
+    ``accessed``, APA and Chicago end with "Accessed [the date you read it]." and the block
+    is marked ``data-accessed``: ``static/iranaz-accessed.js`` puts the reader's date there
+    and into the CSL-JSON (``accessed``) and BibTeX (``urldate``) downloads."""
     csl = json.dumps([item], ensure_ascii=False, indent=2)
     return render(
         "cite_block.html",
@@ -203,6 +210,7 @@ def block_html(item: dict[str, Any], bibtex: str, what: str, notebook_href: str 
         csl_uri=_data_uri(csl, "application/vnd.citationstyles.csl+json"),
         bib_uri=_data_uri(bibtex, "application/x-bibtex"),
         notebook_href=notebook_href,
+        accessed=accessed,
     )
 
 
@@ -211,7 +219,9 @@ def render_block(kind: str, name: str = "", root: Path | None = None, notebook_h
     if kind == "book":
         return block_html(book_csl(root), book_bibtex(root), "the book")
     if kind == "chapter":
-        return block_html(chapter_csl(name, root), chapter_bibtex(name, root), "this chapter", notebook_href)
+        item = chapter_csl(name, root)
+        # Without a published address, a reader citing the chapter gives the date they read it.
+        return block_html(item, chapter_bibtex(name, root), "this chapter", notebook_href, accessed="URL" not in item)
     raise ValueError(f"unknown citation block kind {kind!r}")
 
 

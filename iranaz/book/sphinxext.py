@@ -8,7 +8,11 @@ Metadata, bibliography and notebooks:
 * adds the licence line to every page's footer, sets the release from ``_config.yml`` and
   shows the repository and launch buttons only when ``repository.url`` is set;
 * writes every MyST notebook chapter as ``.ipynb`` (by jupytext) to ``_sources/`` and adds it
-  to the page's download menu.
+  to the page's download menu;
+* writes the book's own source as one archive (:mod:`iranaz.book.source`) to ``_sources/``
+  and, under each chapter's citation block, the "Run this chapter yourself" section that
+  offers it with the chapter's notebook, the commands and what JupyterLab cannot show; a
+  chapter citation without a published address gets ``iranaz-accessed.js``.
 
 Charts, assets and a clean console:
 
@@ -33,6 +37,7 @@ Charts, assets and a clean console:
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -43,7 +48,7 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
 from .. import __version__, files
-from . import STATIC_DIR, mark_book_build, offline
+from . import STATIC_DIR, mark_book_build, offline, source
 from .generated import BIB_PATH, GLOSS_LABEL, sources_bib
 from .markup import render
 from .metadata import Metadata, metadata
@@ -325,13 +330,71 @@ def _offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict
     context["ipynb_source"] = f"{pagename}.ipynb"  # the theme's download menu lists it
 
 
+#: Where a chapter's citation block asks for the "Run this chapter yourself" section.
+RUN_PLACEHOLDER = re.compile(r'<div class="iranaz-run" data-notebook="([^"]*)" hidden></div>')
+#: The context key of the source archive's description; a ``html``-rebuild setting, so a new
+#: archive rewrites every page that names its size.
+SOURCE_CONTEXT = "iranaz_source"
+GLUE_ROLE = re.compile(r"\{glue(:\w+)?\}`")
+
+
+def _source_archive(app: Sphinx, config: Config) -> None:
+    """Make the source archive (after the bibliography is regenerated) and describe it in
+    ``html_context``."""
+    name, content = source.source_zip(Path(app.srcdir))
+    app.iranaz_source = content  # type: ignore[attr-defined]
+    config.html_context = {**(config.html_context or {}), SOURCE_CONTEXT: source.describe(name, content).as_dict()}
+
+
+def _write_source_archive(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    name = app.config.html_context[SOURCE_CONTEXT]["name"]
+    folder = Path(app.outdir) / source.HTML_FOLDER
+    for old in folder.glob("iranaz-book-*-source.zip"):  # archives of earlier versions
+        if old.name != name:
+            old.unlink()
+    files.write_if_changed(folder / name, app.iranaz_source)  # type: ignore[attr-defined]
+
+
+def run_section(pagename: str, notebook_href: str, archive: dict[str, Any], glue: bool) -> str:
+    """The "Run this chapter yourself" section of a chapter page."""
+    return render(
+        "run_chapter.html",
+        notebook_href=notebook_href,
+        source_href=posixpath.relpath(f"{source.HTML_FOLDER}/{archive['name']}", posixpath.dirname(pagename) or "."),
+        source_name=archive["name"],
+        source_size=source.size_text(archive["size"]),
+        n_files=archive["n_files"],
+        runnable=archive["runnable"],
+        top=archive["top"],
+        glue=glue,
+    )
+
+
+def _run_this_chapter(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None) -> None:
+    body = context.get("body")
+    if not isinstance(body, str):
+        return
+    if 'class="iranaz-cite" data-citation-key' in body and " data-accessed>" in body:
+        app.add_js_file("iranaz-accessed.js", loading_method="defer")
+    if RUN_PLACEHOLDER.search(body) is None:
+        return
+    text = Path(app.env.doc2path(pagename)).read_text(encoding="utf-8")
+    archive = app.config.html_context[SOURCE_CONTEXT]
+    context["body"] = RUN_PLACEHOLDER.sub(lambda m: run_section(pagename, m.group(1), archive, bool(GLUE_ROLE.search(text))), body)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     mark_book_build()
     register_pybtex_style()
     app.connect("config-inited", _metadata_config, priority=100)
     app.connect("config-inited", _config_inited)
+    app.connect("config-inited", _source_archive, priority=600)  # after the bibliography is rewritten
     app.connect("builder-inited", _builder_inited)
+    app.connect("builder-inited", _write_source_archive)
     app.connect("doctree-resolved", _drop_citation_titles)
     app.connect("html-page-context", _offer_notebook, priority=500)  # before the theme builds its buttons (501)
+    app.connect("html-page-context", _run_this_chapter, priority=800)
     app.connect("html-page-context", _page_context, priority=900)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

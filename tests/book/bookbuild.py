@@ -1,8 +1,10 @@
 """The books the tests build, each once per test session.
 
-* :func:`project_book`: the project itself, built as ``make book`` builds it (into a temp
-  folder, never the project's own ``_build``). The browser tests read it, the chapter tests
-  read its executed notebooks, and it is the first of the two clean builds compared.
+* :func:`project_book`: the project as a reader gets it, the book's source archive
+  (:mod:`iranaz.book.source`) unpacked into a temp folder, built there by ``make book`` as
+  typed (which creates that copy's own ``.venv``): the README's first command. The browser
+  tests read it, the chapter tests read its executed notebooks, the README test runs the
+  other commands in the same copy, and it is the first of the two clean builds compared.
 * :func:`full_book`: a copy of the book plus a fixture chapter that calls every reuse API
   (citations, downloads, print); the second clean build.
 * :func:`mini_book`: a two-page copy whose metadata sets the repository and published URLs.
@@ -208,20 +210,56 @@ def reuse(src: Path) -> Built:
 PROJECT_REUSE_ENV = "IRANAZ_TEST_BOOK"
 
 
+def reader_env() -> dict[str, str]:
+    """The environment of a reader's shell: this session's without what the tests, an
+    enclosing ``make`` or an activated virtual environment add."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IRANAZ_", "PYTEST_", "MAKE", "MFLAGS", "VIRTUAL_ENV"))}
+    venv_bin = str(Path(sys.prefix) / "bin")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p and p != venv_bin)
+    return env
+
+
+def run_as_typed(command: str, cwd: Path, timeout: int = 1800) -> subprocess.CompletedProcess:
+    """``command`` run by ``bash -c`` in ``cwd``, as a reader types it (see :func:`reader_env`)."""
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=reader_env(), capture_output=True, text=True, timeout=timeout)
+
+
+@lru_cache(maxsize=1)
+def source_archive() -> tuple[str, bytes]:
+    """The book's source archive, made once per session from the working tree."""
+    from iranaz.book import source
+
+    return source.source_zip(paths.ROOT)
+
+
+@lru_cache(maxsize=1)
+def fresh_copy() -> Path:
+    """:func:`source_archive` unpacked into a temp folder: the project as a reader who
+    downloads it gets it."""
+    import io
+    import zipfile
+
+    from iranaz.book import source
+
+    name, content = source_archive()
+    folder = new_folder("iranaz-source-")
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        for info in zf.infolist():
+            zf.extract(info, folder)
+            (folder / info.filename).chmod(info.external_attr >> 16)
+    return folder / source.archive_base(paths.ROOT)
+
+
 @lru_cache(maxsize=1)
 def project_book() -> Built:
-    """A clean build of the project, as ``make book`` runs it (``python -m iranaz build``)
-    with ``--path-output`` in a temp folder; the chapters execute in that build's own cache."""
+    """The project built by ``make book``, typed in :func:`fresh_copy` (which makes its own
+    ``.venv`` from the pins, then builds into its ``_build/html``)."""
     reuse_html = os.environ.get(PROJECT_REUSE_ENV)
     if reuse_html:
         return Built(paths.ROOT, Path(reuse_html), 0, "")
-    out = new_folder("iranaz-project-")
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    env.pop("IRANAZ_BOOK_BUILD", None)  # set by the build itself, never by a test
-    proc = subprocess.run(
-        [sys.executable, "-m", "iranaz", "build", "--path-output", str(out)], cwd=paths.ROOT, env=env, capture_output=True, text=True, timeout=1800
-    )
-    return Built(paths.ROOT, out / "_build" / "html", proc.returncode, proc.stdout + proc.stderr)
+    src = fresh_copy()
+    proc = run_as_typed("make book", src)
+    return Built(src, src / "_build" / "html", proc.returncode, proc.stdout + proc.stderr)
 
 
 def executed_notebooks(book: Built) -> dict[str, Any]:

@@ -185,6 +185,31 @@ def test_chapter_citation_without_published_url_has_none():
     assert "URL" not in item and "url" not in cite.chapter_bibtex("02_thaw_2014", paths.ROOT)
 
 
+ACCESSED = '<span class="iranaz-accessed">Accessed <span class="iranaz-accessed-date">[the date you read it]</span>.</span>'
+
+
+def cite_lines(block: str) -> dict[str, str]:
+    return dict(re.findall(r'<dd class="iranaz-cite-(apa|chicago)">(.*?)</dd>', block, re.S))
+
+
+def test_chapter_citation_without_published_url_asks_for_the_date_of_access():
+    """No address to give: APA and Chicago end with the date of access, which the reader's
+    browser fills in (iranaz-accessed.js; tested in tests/book/browser/test_accessed.py)."""
+    block = cite.render_block("chapter", "02_thaw_2014", paths.ROOT)
+    assert ' data-accessed>' in block
+    lines = cite_lines(block)
+    assert sorted(lines) == ["apa", "chicago"] and all(line.endswith(" " + ACCESSED) for line in lines.values())
+    assert "<noscript>" in block and "add the date you read the chapter" in block
+
+
+def test_chapter_citation_with_published_url_gives_the_address_not_the_access(book_copy):
+    set_config(book_copy, **{"html.baseurl": TEST_BASEURL})
+    block = cite.render_block("chapter", "02_thaw_2014", book_copy)
+    assert "data-accessed" not in block and "Accessed" not in block and "<noscript>" not in block
+    url = f"{TEST_BASEURL}/notebooks/02_thaw_2014.html"
+    assert all(line.endswith(url) or line.endswith(url + ".") for line in cite_lines(block).values())
+
+
 def test_chicago_puts_punctuation_inside_quotes():
     text = cite.format_citation(cite.chapter_csl("02_thaw_2014", paths.ROOT), "chicago-author-date", "plain")
     assert "”." not in text and ".”" in text
@@ -330,6 +355,7 @@ def test_chapter_block_in_the_build_uses_the_published_url(mini):
     page = mini.page("mini/mini_chapter")
     text = text_of(page)
     assert "Cite this chapter as:" in text and f"{TEST_BASEURL}/mini/mini_chapter.html" in text
+    assert "data-accessed" not in page and "Accessed" not in text and "iranaz-accessed.js" not in page
     bib = re.search(r'<pre class="iranaz-cite-bibtex">(.*?)</pre>', page, re.S).group(1)
     entry = parse_string(htmllib.unescape(bib), "bibtex").entries["iranaz-mini_chapter"]
     assert entry.fields["url"] == f"{TEST_BASEURL}/mini/mini_chapter.html" and entry.fields["chapter"] == "1"

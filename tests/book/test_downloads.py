@@ -274,7 +274,9 @@ def test_fixture_chapter_ends_with_its_citation(book):
     block = re.search(r'<div class="iranaz-cite".*?</div>', html, re.S).group(0)
     number = next(p.number for p in toc.pages(book.src) if p.docname == FIXTURE_DOC)
     assert f"Chap. {number} in" in text_of(block) and FIXTURE_TITLE in text_of(block)
-    assert 'href="../_sources/notebooks/zz_reuse_fixture.ipynb"' in block
+    run = re.search(r'<div class="iranaz-run" role="region".*?</div>', html, re.S).group(0)  # right after the block
+    assert html.index(block) + len(block) == html.index(run)
+    assert 'href="../_sources/notebooks/zz_reuse_fixture.ipynb"' in run
     assert html.index("iranaz-cite") > html.index('id="sources"')
 
 
