@@ -20,11 +20,13 @@ PLANT = '</script><script>window.__pwned = 1</script><img src=x onerror="window.
 
 @pytest.fixture(scope="module")
 def planted() -> tables.Tables:
-    """The real tables with every event summary replaced by the planted markup."""
+    """The real tables with every event summary and outlet name replaced by the planted markup."""
     t = tables.load()
     events = t.events.copy()
     events["summary"] = PLANT + " " + events["event_id"]
-    return dataclasses.replace(t, events=events)
+    sources = t.sources.copy()
+    sources["outlet"] = PLANT + " " + sources["outlet"]
+    return dataclasses.replace(t, events=events, sources=sources)
 
 
 def _page(*charts_html: str) -> str:
@@ -57,7 +59,7 @@ def test_planted_markup_stays_text(browsing, planted: tables.Tables) -> None:
     p = visit.page
     ids = p.evaluate("() => [...document.querySelectorAll('div.iranaz-chart')].map(d => [d.id, d.dataset.iranazState])")
     assert [s for _, s in ids] == ["drawn"] * 3
-    for chart_id, _ in ids[:2]:
+    for chart_id, _ in ids:  # the timelines' points and the grid's cells
         p.locator(f"#{chart_id}").scroll_into_view_if_needed()
         for point in p.evaluate(_HOVER_ALL, chart_id):
             p.mouse.move(point["x"], point["y"])
@@ -67,7 +69,7 @@ def test_planted_markup_stays_text(browsing, planted: tables.Tables) -> None:
             assert "<img" not in tip["html"] and "<script" not in tip["html"] and "<b>" not in tip["html"], tip
             p.mouse.move(1, 1)
     labels = p.evaluate(f"() => document.getElementById('{ids[2][0]}').querySelector('svg.marks').textContent")
-    assert "</script><script>window.__pwned = 1</script>" in labels, "the grid's event labels should show the planted markup as text"
+    assert "</script><script>window.__pwned = 1</script>" in labels, "the grid's outlet labels should show the planted markup as text"
     assert p.evaluate("() => window.__pwned") is None
     assert p.evaluate("() => document.querySelectorAll('main img, main b').length") == 0
     scripts = p.evaluate("() => [...document.querySelectorAll('main script')].map(s => s.type || s.textContent)")
