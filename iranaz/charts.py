@@ -118,6 +118,13 @@ def _date_format(events: pd.DataFrame) -> str:
     return "%Y"
 
 
+def _month_step(events: pd.DataFrame, most: int = 5) -> int:
+    """Months between labels on a phone's month axis: 1, 2, 3, 6 or 12, so that about
+    ``most`` labels fit (five months: each; two years: January and July)."""
+    months = (events["date"].max() - events["date"].min()).days / 30.4 + 1 if len(events) else 1
+    return next((k for k in (1, 2, 3, 6) if months / k <= most), 12)
+
+
 def timeline_data(events: pd.DataFrame) -> pd.DataFrame:
     """One row per event with what its tooltip shows; ``slot`` places same-day events of one
     kind above and below one another (0 on the row's line, ±0.5, ±1 ... around it)."""
@@ -167,11 +174,11 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
                     format=_date_format(events),
                     labelOverlap=True,
                     tickCount="month" if _date_format(events) == "%b %Y" else "year",
-                    # Month ticks on a phone: the year at each January, "Jul" at each July, no
-                    # other label (a label a month would leave only the two ends).
+                    # Month ticks on a phone: a label every `step` months, the year at January
+                    # (a label a month would be thinned to the axis' two ends).
                     labelExpr=(
-                        "containerSize()[0] < 560 ? (month(datum.value) === 0 ? timeFormat(datum.value, '%Y')"
-                        " : month(datum.value) === 6 ? 'Jul' : '') : datum.label"
+                        f"containerSize()[0] < 560 ? (month(datum.value) % {_month_step(events)} ? ''"
+                        " : month(datum.value) === 0 ? timeFormat(datum.value, '%Y') : timeFormat(datum.value, '%b')) : datum.label"
                     )
                     if _date_format(events) == "%b %Y"
                     else "datum.label",

@@ -123,3 +123,14 @@ def test_domain_bars_write_each_name_whole_above_its_bar():
     bars, labels = spec["layer"]
     assert bars["encoding"]["x"]["axis"]["values"] == [0, 1, 2]
     assert labels["encoding"]["text"]["field"] == "text"
+
+
+def test_a_phone_month_axis_labels_about_five_months():
+    def span(a, b):
+        return pd.DataFrame({"date": pd.to_datetime([a, b])})
+
+    # Worked by hand: months spanned (days / 30.4 + 1), then the first step of 1, 2, 3, 6 giving at most 5 labels.
+    assert charts._month_step(span("2021-08-01", "2021-12-20")) == 2  # 5.6 months: Sep, Nov
+    assert charts._month_step(span("2022-01-01", "2022-12-31")) == 3  # 13 months: 2022, Apr, Jul, Oct
+    assert charts._month_step(span("2012-01-01", "2013-12-31")) == 6  # 25 months: 2012, Jul, 2013, Jul
+    assert charts._month_step(span("2014-04-09", "2014-04-09")) == 1
