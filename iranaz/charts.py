@@ -172,7 +172,7 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
                 # One tick per month or per year, as the labels say (no "Oct 2021" twice).
                 axis=alt.Axis(
                     format=_date_format(events),
-                    labelOverlap=True,
+                    labelOverlap="greedy",  # hides only labels that collide (parity would drop every other one)
                     tickCount="month" if _date_format(events) == "%b %Y" else "year",
                     # Month ticks on a phone: a label every `step` months, the year at January
                     # (a label a month would be thinned to the axis' two ends).
@@ -185,7 +185,7 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
                 ),
                 scale=alt.Scale(padding=12),
             ),
-            y=alt.Y("quad_label:N", title=None, sort=list(QUAD_COLOURS), scale=alt.Scale(domain=list(QUAD_COLOURS))),
+            y=alt.Y("quad_label:N", title=None, sort=list(QUAD_COLOURS), scale=alt.Scale(domain=list(QUAD_COLOURS)), axis=alt.Axis(labelLimit=0)),
             # Stacked points centred on their row: the offset's zero is the middle of the band.
             yOffset=alt.YOffset("slot:Q", scale=alt.Scale(domain=[-reach, reach])),
             color=alt.Color("quad_label:N", scale=_quad_scale(), legend=None),
