@@ -1,5 +1,5 @@
-"""File chores shared by the whole project: write a file only when its content changes, and
-fingerprint a set of files.
+"""File chores shared by the whole project: write a file only when its content changes,
+fingerprint a set of files, pack files into a reproducible zip, say a file's size.
 
 Writing only on change keeps a file's modification time, so Sphinx and ``make`` rebuild
 nothing that did not change. A fingerprint (SHA-256 over each file's relative name and the
@@ -9,7 +9,9 @@ digest of its bytes) tells whether anything a result depends on has changed.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,3 +50,27 @@ def fingerprint(files: Iterable[Path], root: Path, prefix: bytes = b"") -> str:
     h = hashlib.sha256(prefix)
     update_digest(h, files, root)
     return h.hexdigest()
+
+
+#: The timestamp of every member of the project's zips: the same files give the same bytes.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+def reproducible_zip(members: Iterable[tuple[str, bytes, int]]) -> bytes:
+    """A zip of ``(name, content, mode)`` members, in the order given, each dated
+    :data:`ZIP_DATE` and deflated at level 9: the same members give the same bytes."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, content, mode in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = mode << 16
+            zf.writestr(info, content)
+    return buf.getvalue()
+
+
+def file_size(n: int) -> str:
+    """A size as a reader reads it: "640 bytes", "12 KB", "1.4 MB" (never "0 KB")."""
+    if n < 1000:
+        return f"{n} bytes"
+    return f"{round(n / 1024) or 1} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

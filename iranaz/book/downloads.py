@@ -46,11 +46,9 @@ from __future__ import annotations
 
 import base64
 import copy
-import io
 import json
 import posixpath
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +63,6 @@ MIME_DOWNLOADS = "application/vnd.iranaz.downloads+json"
 EXPORT_WIDTH = 640
 PNG_SCALE = 2
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-#: A fixed timestamp for every zip member, so the same data give the same bytes.
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 # --------------------------------------------------------------------------------------
@@ -236,14 +232,7 @@ def package_zip(data_dir: Path | None = None, root: Path | None = None) -> tuple
     if licence_text.is_file():
         members.append((licence_text.name, licence_text.read_bytes()))
     members += [(r["path"], (data_dir / r["path"]).read_bytes()) for r in pkg["resources"]]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for member, content in members:
-            info = zipfile.ZipInfo(f"{base}/{member}", date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, content)
-    return f"{base}.zip", buf.getvalue()
+    return f"{base}.zip", files.reproducible_zip((f"{base}/{member}", content, 0o644) for member, content in members)
 
 
 def data_package(data_dir: Path | None = None) -> Offer:
@@ -299,13 +288,6 @@ def _rich(text: str):
     return out
 
 
-def file_size(n: int) -> str:
-    """A size as a reader reads it: "640 bytes", "12 KB", "1.4 MB" (never "0 KB")."""
-    if n < 1000:
-        return f"{n} bytes"
-    return f"{round(n / 1024) or 1} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
 def _link_list(links, label: str, refs: list, sizes: bool) -> None:
     """Append 'label a · b · c' to ``links``, each download optionally followed by its size."""
     from docutils import nodes
@@ -316,7 +298,7 @@ def _link_list(links, label: str, refs: list, sizes: bool) -> None:
             links += nodes.Text(" · ")
         links += ref
         if sizes:
-            links += nodes.Text(f" ({file_size(size)})")
+            links += nodes.Text(f" ({files.file_size(size)})")
 
 
 def _download_nodes(renderer, payload: dict[str, Any]) -> list:
@@ -366,7 +348,7 @@ def _download_nodes(renderer, payload: dict[str, Any]) -> list:
         lic = meta.licence("data")
         links += nodes.Text("Download the data package: ")
         links += ref
-        links += nodes.Text(f" ({file_size(size)}; datapackage.json and {payload['n_tables']} tables, {lic['short']}).")
+        links += nodes.Text(f" ({files.file_size(size)}; datapackage.json and {payload['n_tables']} tables, {lic['short']}).")
         para += links
         pkg = {"title": payload["title"], "version": meta.version}
         citation = nodes.inline(classes=["iranaz-data-cite"])

@@ -17,7 +17,7 @@ Which files (:func:`source_files`):
   an unpacked archive gives the same archive again; a partial copy gives an archive of what
   it holds.
 
-The archive is reproducible: members in path order, each dated :data:`ZIP_DATE`, mode 644
+The archive is reproducible: members in path order, each dated :data:`iranaz.files.ZIP_DATE`, mode 644
 (755 for an executable), deflated at level 9; the same files give the same bytes.
 """
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from .build import NOT_SOURCES
 from .metadata import metadata
 
@@ -42,8 +43,6 @@ FALLBACK = (
     "jupyterlab-overrides.json", "notebooks", "package-lock.json", "package.json", "pyproject.toml",
     "requirements-cff.txt", "requirements.txt", "runtime.txt", "tests",
 )
-#: The timestamp of every member.
-ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 #: Where the HTML build puts the archive (beside the chapters' ``.ipynb``).
 HTML_FOLDER = "_sources"
 
@@ -96,15 +95,8 @@ def source_zip(root: Path | None = None) -> tuple[str, bytes]:
     """``(file name, bytes)`` of the source archive of the book at ``root``."""
     root = Path(root or metadata().root)
     base = archive_base(root)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for name in source_files(root):
-            path = root / name
-            info = zipfile.ZipInfo(f"{base}/{name}", date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
-            zf.writestr(info, path.read_bytes())
-    return archive_name(root), buf.getvalue()
+    members = ((f"{base}/{name}", (root / name).read_bytes(), 0o755 if os.access(root / name, os.X_OK) else 0o644) for name in source_files(root))
+    return archive_name(root), files.reproducible_zip(members)
 
 
 #: What a reader needs at the top of the archive to type ``make book``.
@@ -137,7 +129,3 @@ def describe(name: str, content: bytes) -> SourceArchive:
     top = tuple(sorted({n.split("/")[1] for n in names}))
     return SourceArchive(name, len(content), len(names), hashlib.sha256(content).hexdigest(), top)
 
-
-def size_text(n: int) -> str:
-    """A size as the page says it: ``612 KB``, ``1.4 MB``."""
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -364,7 +364,7 @@ def run_section(pagename: str, notebook_href: str, archive: dict[str, Any], glue
         notebook_href=notebook_href,
         source_href=posixpath.relpath(f"{source.HTML_FOLDER}/{archive['name']}", posixpath.dirname(pagename) or "."),
         source_name=archive["name"],
-        source_size=source.size_text(archive["size"]),
+        source_size=files.file_size(archive["size"]),
         n_files=archive["n_files"],
         runnable=archive["runnable"],
         top=archive["top"],

@@ -18,7 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from iranaz import charts, paths, tables
+from iranaz import charts, files, paths, tables
 from iranaz.book import cite, downloads, metadata, toc
 
 from .bookbuild import (
@@ -197,7 +197,7 @@ def test_layered_chart_offers_one_csv_per_table():
 
 @pytest.mark.parametrize(("n", "says"), [(0, "0 bytes"), (300, "300 bytes"), (999, "999 bytes"), (1000, "1 KB"), (1536, "2 KB"), (2_500_000, "2.4 MB")])
 def test_file_sizes_read_as_written(n, says):
-    assert downloads.file_size(n) == says
+    assert files.file_size(n) == says
 
 
 # -- the data package ------------------------------------------------------------------------

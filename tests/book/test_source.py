@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from iranaz import paths
+from iranaz import files, paths
 from iranaz.book import metadata, source, toc
 
 from .bookbuild import executed_notebooks, project_book, text_of
@@ -96,7 +96,7 @@ def test_a_checkout_archives_what_git_tracks_from_its_working_tree(archive, tmp_
 
 
 def test_size_text():
-    assert source.size_text(617_590) == "603 KB" and source.size_text(3 * 1024 * 1024 + 200_000) == "3.2 MB"
+    assert files.file_size(617_590) == "603 KB" and files.file_size(3 * 1024 * 1024 + 200_000) == "3.2 MB"
 
 
 # -- in the built book ----------------------------------------------------------------------------
@@ -118,7 +118,7 @@ def test_every_chapter_offers_the_source_archive_with_its_real_size(project):
     name, content = source.source_zip(project.src)
     built = project.html / source.HTML_FOLDER / name
     assert built.read_bytes() == content  # written by the build, from the sources it built
-    label = f"{name} ({source.size_text(len(content))}, {len(members(content))} files)"
+    label = f"{name} ({files.file_size(len(content))}, {len(members(content))} files)"
     for page in chapters():
         html = project.page(page.docname)
         section = re.search(r'<div class="iranaz-run" role="region".*?</div>', html, re.S)
