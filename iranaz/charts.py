@@ -18,7 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import measures
+from . import addresses, measures
 from .tables import Tables
 
 #: Okabe–Ito colours for the four quad classes, cooperation in blues, conflict in oranges.
@@ -138,8 +138,9 @@ def timeline_data(events: pd.DataFrame) -> pd.DataFrame:
             "event_type": ev["cameo_code"] + " " + ev["cameo_label"],
             "quad_label": ev["quad_label"],
             "summary": ev["summary"],
-            "sources": ev["source_ids"],
+            "sources": ev["source_labels"],
             "reported_as": ev["reported_as"],
+            "href": ev["event_id"].map(addresses.event),
         }
     )
     # Events of one day and kind stack up and down around their row's centre line.
@@ -149,7 +150,8 @@ def timeline_data(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> alt.Chart:
-    """Every event as a point: date across, quad class down; hover for date, actors, summary, source."""
+    """Every event as a point: date across, quad class down; hover for date, actors, summary,
+    sources (outlet and year); a click opens the event's entry."""
     data = timeline_data(events)
     n = len(data)
     reach = max(3.0, float(data["slot"].abs().max()) + 0.5) if n else 3.0
@@ -190,6 +192,7 @@ def timeline(events: pd.DataFrame, title: str = "Events by date and kind") -> al
             yOffset=alt.YOffset("slot:Q", scale=alt.Scale(domain=[-reach, reach])),
             color=alt.Color("quad_label:N", scale=_quad_scale(), legend=None),
             fill=alt.condition(alt.datum.reported_as == "first-hand", alt.Color("quad_label:N", scale=_quad_scale(), legend=None), alt.value("transparent")),
+            href="href:N",
             tooltip=[
                 alt.Tooltip("when:N", title="Date"),
                 alt.Tooltip("actors:N", title="Actors"),
@@ -289,7 +292,8 @@ def coverage_data(t: Tables, source_ids: list[str], events: pd.DataFrame | None 
     cov["when"] = [measures.date_label(d, p) for d, p in zip(cov["event_id"].map(ev["date"]), cov["event_id"].map(ev["date_precision"]))]
     # A row is named by its id and date, whole; its summary is in the tooltip and the table.
     cov["event"] = cov["event_id"] + " · " + cov["when"]
-    return cov[["event_id", "event", "when", "source_id", "outlet", "source_label", "reporting", "summary"]]
+    cov["href"] = cov["event_id"].map(addresses.event)  # a click on a cell opens the event's entry
+    return cov[["event_id", "event", "when", "source_id", "outlet", "source_label", "reporting", "summary", "href"]]
 
 
 def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None = None, title: str = "Which outlet reports which event") -> alt.Chart:
@@ -318,6 +322,7 @@ def coverage_chart(t: Tables, source_ids: list[str], events: pd.DataFrame | None
                 axis=alt.Axis(labelAngle=-90, orient="top", labelLimit=0, labelAlign="left"),
             ),
             y=alt.Y("event:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),
+            href="href:N",
             color=alt.Color(
                 "reporting:N",
                 title="Reported",
@@ -461,7 +466,7 @@ def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, di
     """One dot per visit: year across, direction down, coloured by the visitor's rank."""
     # The visits of one year and direction stack up and down around the row's centre line.
     group = ledger.groupby(["year", "direction"])
-    data = ledger.assign(slot=group.cumcount() - (group["event_id"].transform("size") - 1) / 2)
+    data = ledger.assign(slot=group.cumcount() - (group["event_id"].transform("size") - 1) / 2, href=ledger["event_id"].map(addresses.event))
     reach = max(2.0, float(data["slot"].abs().max()) + 0.5) if len(data) else 2.0
     counts = data.groupby("direction").size()
     desc = (
@@ -482,6 +487,7 @@ def visits_chart(ledger: pd.DataFrame, title: str = "Official visits by year, di
             ),
             y=alt.Y("direction:N", title=None),
             yOffset=alt.YOffset("slot:Q", scale=alt.Scale(domain=[-reach, reach])),
+            href="href:N",  # a dot is one visit: a click opens its entry
             color=alt.Color(
                 "rank:N",
                 title="Visitor's rank",

@@ -98,6 +98,42 @@ def independent_sources(evidence: pd.DataFrame, sources: pd.DataFrame) -> pd.Ser
     return roots.groupby(evidence["event_id"]).nunique()
 
 
+def _letters(i: int) -> str:
+    """0 -> 'a', 25 -> 'z', 26 -> 'aa': the suffix that tells apart one outlet's pieces of a year."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def citation_labels(sources: pd.DataFrame, outlets: pd.DataFrame) -> pd.Series:
+    """Per source, its in-text citation label, outlet and year as a reader cites it:
+    'Tehran Times 2023a'; 'IRNA n.d.-c' when undated (APA's form).
+
+    Letters follow the date of publication, then the source id, among all of an outlet's
+    pieces of that year, so a label depends only on the sources table, never on which page
+    cites it. A letter is added only when the outlet has several pieces in that year. A
+    piece of unknown outlet is cited by its title, in quotation marks, as APA cites an
+    unsigned work (by its id if it has no title either).
+    """
+    names = outlets.set_index("outlet_id")["name"]
+    who = sources["outlet_id"].map(names).fillna("")
+    title = sources["title"].where(sources["title"] == "", "“" + sources["title"] + "”")
+    who = who.where(who != "", title.where(title != "", sources["source_id"]))
+    published = sources["published"].astype(str).replace({"NaT": "", "nan": ""})
+    year = published.str[:4].where(published != "", "n.d.")
+    frame = pd.DataFrame({"who": who, "year": year, "published": published, "source_id": sources["source_id"]})
+    frame = frame.sort_values(["who", "year", "published", "source_id"])
+    rank = frame.groupby(["who", "year"]).cumcount()
+    size = frame.groupby(["who", "year"])["source_id"].transform("size")
+    dash = frame["year"].eq("n.d.").map({True: "-", False: ""})
+    suffix = [(d + _letters(r)) if n > 1 else "" for d, r, n in zip(dash, rank, size)]
+    labels = frame["who"] + " " + frame["year"] + pd.Series(suffix, index=frame.index)
+    return pd.Series(labels.reindex(sources.index).to_numpy(), index=sources["source_id"].to_numpy(), name="label")
+
+
 def derive_sources(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``sources`` with its outlet's name, country and type, and the derived ``international``."""
     outlets = raw["outlets"].set_index("outlet_id")
@@ -107,6 +143,7 @@ def derive_sources(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
     src["outlet_type"] = src["outlet_id"].map(outlets["type"]).fillna("")
     src["international"] = (src["outlet_country"] != "") & ~src["outlet_country"].isin(DYAD)
     src["origin"] = src["source_id"].map(origin_of(raw["sources"]))
+    src["label"] = src["source_id"].map(citation_labels(raw["sources"], raw["outlets"]))
     src["published"] = pd.to_datetime(src["published"].replace("", None))
     return src
 
@@ -155,6 +192,9 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
     )
     ev["source_ids"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].agg(lambda s: ", ".join(sorted(s))))
+    # The same sources as a reader cites them, outlet and year ("Tehran Times 2023; IRNA 2023b").
+    labels = citation_labels(raw["sources"], raw["outlets"])
+    ev["source_labels"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].agg(lambda s: "; ".join(sorted(labels[list(s)]))))
     dom = raw["event_domains"].merge(raw["domains"][["domain", "label"]], on="domain")
     ev["domains"] = ev["event_id"].map(dom.groupby("event_id")["label"].agg(lambda s: ", ".join(sorted(s))))
     return ev.sort_values(["date", "event_id"]).reset_index(drop=True)

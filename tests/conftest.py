@@ -78,6 +78,7 @@ def toy_events() -> pd.DataFrame:
             "period_label": ["2014", "2014", "2014", "2015", "2015"],
             "summary": ["A visit.", "An agreement.", "A criticism.", "An intent to meet.", "A clash."],
             "source_ids": ["s1", "s1, s2", "s2", "s3", "s3"],
+            "source_labels": ["Outlet One 2014", "Outlet One 2014; Outlet Two 2014", "Outlet Two 2014", "Outlet Three 2015", "Outlet Three 2015"],
             "reported_as": ["first-hand", "first-hand", "background", "first-hand", "background"],
         }
     )

@@ -134,3 +134,11 @@ def test_a_phone_month_axis_labels_about_five_months():
     assert charts._month_step(span("2022-01-01", "2022-12-31")) == 3  # 13 months: 2022, Apr, Jul, Oct
     assert charts._month_step(span("2012-01-01", "2013-12-31")) == 6  # 25 months: 2012, Jul, 2013, Jul
     assert charts._month_step(span("2014-04-09", "2014-04-09")) == 1
+
+
+def test_timeline_points_link_their_entry_and_name_sources_in_words(toy_events):
+    data = charts.timeline_data(toy_events)
+    assert data["href"].tolist() == ["../events/E901.html", "../events/E902.html", "../events/E903.html", "../events/E904.html", "../events/E905.html"]
+    assert data.loc[1, "sources"] == "Outlet One 2014; Outlet Two 2014"
+    spec = charts.timeline(toy_events).to_dict()
+    assert spec["encoding"]["href"] == {"field": "href", "type": "nominal"}

@@ -104,15 +104,19 @@ GLOSS_LABEL = "English title (our translation): "
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
-def source_bibtex(row: dict[str, str], outlet: str = "") -> str:
+def source_bibtex(row: dict[str, str], outlet: str = "", label: str = "") -> str:
     """The ``@misc`` entry of one row of ``sources.csv``; empty cells give no field, none is invented.
 
     ``outlet`` is the outlet's name (from ``outlets.csv``), printed as ``howpublished`` and
     given as ``organization``; an unsigned piece has no ``author``. A gloss (``title_en``)
     becomes ``titleaddon``, labelled as our translation; the translator and where the link
-    goes (``copy_at``) make up the ``note``.
+    goes (``copy_at``) make up the ``note``. ``label``, the in-text citation label
+    (:func:`iranaz.tables.citation_labels`), is biblatex's ``shorthand``, which the book's
+    bibliography style prints: "(Tehran Times 2023)".
     """
     fields: list[tuple[str, str]] = []
+    if label:
+        fields.append(("shorthand", bibtex_escape(label)))
     if row.get("author"):
         fields.append(("author", " and ".join(bibtex_name(a.strip()) for a in row["author"].split(";"))))
     if row.get("title"):
@@ -153,8 +157,22 @@ def sources_bib(sources_csv: Path | None = None) -> str:
     rows = sorted(datapackage.read_rows(path)[1], key=lambda r: (not r.get("published"), r.get("published", ""), r["source_id"]))
     outlets_csv = path.parent / "outlets.csv"
     outlets = {o["outlet_id"]: o["name"] for o in datapackage.read_rows(outlets_csv)[1]} if outlets_csv.is_file() else {}
+    labels = _labels(rows, outlets)
     head = f"% Generated from {path.parent.name}/{path.name} by iranaz.book.generated at every book build; do not edit by hand.\n\n"
-    return head + "\n".join(source_bibtex(r, outlets.get(r.get("outlet_id", ""), "")) for r in rows)
+    return head + "\n".join(source_bibtex(r, outlets.get(r.get("outlet_id", ""), ""), labels.get(r["source_id"], "")) for r in rows)
+
+
+def _labels(rows: list[dict[str, str]], outlets: dict[str, str]) -> dict[str, str]:
+    import pandas as pd
+
+    from ..tables import citation_labels
+
+    frame = pd.DataFrame(rows, dtype=str).fillna("")
+    for column in ("outlet_id", "title", "published"):
+        if column not in frame:
+            frame[column] = ""
+    out = pd.DataFrame({"outlet_id": list(outlets), "name": list(outlets.values())}, dtype=str)
+    return citation_labels(frame, out).to_dict() if len(frame) else {}
 
 
 def generated_files(root: Path | None = None) -> dict[Path, str]:

@@ -40,7 +40,7 @@ from .metadata import metadata
 FALLBACK = (
     ".ci", ".gitignore", "CITATION.cff", "LICENSE", "LICENSE-CC-BY-4.0.txt", "Makefile", "README.md",
     "_config.yml", "_toc.yml", "bench", "book", "data", "docs", "eslint.config.mjs", "iranaz",
-    "jupyterlab-overrides.json", "notebooks", "package-lock.json", "package.json", "pyproject.toml",
+    "jupyterlab-overrides.json", "notebooks", "package-lock.json", "package.json", "pyproject.toml", "reference",
     "requirements-cff.txt", "requirements.txt", "runtime.txt", "tests",
 )
 #: Where the HTML build puts the archive (beside the chapters' ``.ipynb``).

@@ -39,6 +39,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-from .. import __version__, files
-from . import STATIC_DIR, mark_book_build, offline, source
+from .. import __version__, files, tables
+from . import STATIC_DIR, entries, mark_book_build, offline, source
 from .generated import BIB_PATH, GLOSS_LABEL, sources_bib
 from .markup import render
 from .metadata import Metadata, metadata
@@ -246,7 +247,7 @@ def register_pybtex_style() -> None:
     class KeyLabels(BaseLabelStyle):
         def format_labels(self, sorted_entries):
             for entry in sorted_entries:
-                yield entry.key
+                yield entry.fields.get("shorthand", entry.key)
 
     class DateOrder(BaseSortingStyle):
         def sorting_key(self, entry):
@@ -264,6 +265,27 @@ def register_pybtex_style() -> None:
             return sentence[title] if as_sentence else title
 
     register_plugin("pybtex.style.formatting", "iranaz", SourcesStyle, force=True)
+    register_reference_style()
+
+
+def register_reference_style() -> None:
+    """Register the ``iranaz`` referencing style: labels (outlet and year) in round brackets,
+    "(Tehran Times 2023; IRNA 2023b)", as a reader cites a news article in an essay."""
+    from dataclasses import dataclass, field
+
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import BracketStyle
+    from sphinxcontrib.bibtex.style.referencing.label import LabelReferenceStyle
+
+    def round_brackets() -> BracketStyle:
+        return BracketStyle(left="(", right=")", sep="; ")
+
+    @dataclass
+    class RoundLabels(LabelReferenceStyle):
+        bracket_parenthetical: BracketStyle = field(default_factory=round_brackets)
+        bracket_textual: BracketStyle = field(default_factory=round_brackets)
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", "iranaz", RoundLabels, force=True)
 
 
 def footer_html(meta: Metadata) -> str:
@@ -385,6 +407,39 @@ def _run_this_chapter(app: Sphinx, pagename: str, templatename: str, context: di
     context["body"] = RUN_PLACEHOLDER.sub(lambda m: run_section(pagename, m.group(1), archive, bool(GLUE_ROLE.search(text))), body)
 
 
+# --- The reference: event entries, links to them, the sources a chapter counts ------------
+
+BIBLIOGRAPHY_FENCE = "```{bibliography}"
+
+
+def _cite_counted_sources(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before a chapter is parsed, cite (without a mark in the text) every source behind the
+    events it counts or names, so its Sources list holds them (:func:`entries.counted_sources`)."""
+    if not docname.startswith("notebooks/") or BIBLIOGRAPHY_FENCE not in source[0]:
+        return
+    keys = entries.counted_sources(tables.load(), docname.rsplit("/", 1)[-1], source[0])
+    if keys:
+        role = "{cite:empty}`" + ",".join(keys) + "`\n\n"
+        source[0] = source[0].replace(BIBLIOGRAPHY_FENCE, role + BIBLIOGRAPHY_FENCE, 1)
+
+
+def _event_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Every event's entry, ``events/E300.html``, from the tables (``html-collect-pages``)."""
+    if app.builder.format != "html":
+        return
+    for page in entries.event_pages(Path(app.srcdir), tables.load()):
+        yield page.pagename, {"title": page.title, "body": page.body, "iranaz_entry": True}, "page.html"
+
+
+def _link_ids(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """Every event and claim-check id in a page's text becomes a link to its entry."""
+    body = context.get("body")
+    if isinstance(body, str):
+        event_ids, check_ids = entries.known_ids(tables.load())
+        event_ids = event_ids - {pagename.rsplit("/", 1)[-1]}  # an entry does not link to itself
+        context["body"] = entries.link_ids(body, event_ids, check_ids, prefix="../" * pagename.count("/"))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     mark_book_build()
     register_pybtex_style()
@@ -397,4 +452,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _offer_notebook, priority=500)  # before the theme builds its buttons (501)
     app.connect("html-page-context", _run_this_chapter, priority=800)
     app.connect("html-page-context", _page_context, priority=900)
+    app.connect("html-page-context", _link_ids, priority=850)
+    app.connect("html-collect-pages", _event_pages)
+    app.connect("source-read", _cite_counted_sources)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -41,7 +41,7 @@ import yaml
 from iranaz import paths
 from iranaz.book import build
 
-COPIED = ("_config.yml", "_toc.yml", "book", "notebooks", "data", "CITATION.cff", "LICENSE", "LICENSE-CC-BY-4.0.txt")
+COPIED = ("_config.yml", "_toc.yml", "book", "notebooks", "reference", "data", "CITATION.cff", "LICENSE", "LICENSE-CC-BY-4.0.txt")
 FIXTURE_DOC = "notebooks/zz_reuse_fixture"
 FIXTURE_TITLE = "Reuse fixture: downloads and citations"
 FIXTURE_CHART = "fixture-timeline"

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pybtex.database import parse_string
 
-from iranaz import paths
+from iranaz import paths, tables
 from iranaz.book import cite, generated, metadata, sphinxext, toc
 
 from .bookbuild import FIXTURE_CITES, TEST_BASEURL, TEST_REPOSITORY, mini_book, sphinx_warnings, text_of
@@ -33,7 +33,7 @@ def book_copy(tmp_path: Path) -> Path:
     """A copy of the book's metadata, table of contents, chapters and data, to change."""
     for name in ("_config.yml", "_toc.yml", "CITATION.cff", "LICENSE"):
         shutil.copy2(paths.ROOT / name, tmp_path / name)
-    for name in ("book", "notebooks"):
+    for name in ("book", "notebooks", "reference"):
         shutil.copytree(paths.ROOT / name, tmp_path / name)
     shutil.copytree(paths.DATA, tmp_path / "data", ignore=shutil.ignore_patterns("staging", "sources"))
     return tmp_path
@@ -375,9 +375,13 @@ def test_footer_states_the_licences(mini):
 
 
 def test_cited_source_links_to_its_entry(mini):
+    """Cited as a reader cites it, "(Al-Monitor 2014)", linking to its bibliography entry."""
     page = mini.page("mini/mini_chapter")
-    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>almonitor-2014-04-11</a>', page)
+    label = tables.load().sources.set_index("source_id").loc["almonitor-2014-04-11", "label"]
+    link = re.search(r'\(<a [^>]*href="([^"]+)"[^>]*>' + re.escape(label) + "</a>", page)
+    assert label.startswith("Al-Monitor 2014")  # outlet and year, read off sources.csv
     assert link and link.group(1).startswith("../book/references.html#")
+    assert ">almonitor-2014-04-11</a>" not in page
     assert FIXTURE_CITES[0] == "almonitor-2014-04-11"
 
 

@@ -252,3 +252,19 @@ def test_printed_text_has_no_toggles_and_no_hover(printed):
     for label in ("Show code cell", "Hide code cell", "Copy to clipboard"):
         assert label not in text
     assert re.findall(r"[^.]{0,60}\bhover[^.]{0,60}", text, flags=re.I) == []
+
+
+def test_chronology_prints_every_event_under_its_year(book, printed):
+    """The chronology's printed pages hold every event id, in date order, under year headings."""
+    from iranaz import tables
+
+    t = tables.load()
+    texts = page_texts(printed)
+    start = next(i for i, s in enumerate(texts) if "Chronology" in s and "grouped by year" in s)
+    end = next(i for i, s in enumerate(texts[start + 1 :], start + 1) if "Event explorer" in s[:200])
+    printed_ids = re.findall(r"\bE\d{3}\b", " ".join(texts[start:end]))
+    order = t.events.sort_values(["date", "event_id"])["event_id"].tolist()
+    seen = list(dict.fromkeys(i for i in printed_ids if i in set(order)))
+    assert seen == order
+    for year in sorted(t.events["year"].unique()):
+        assert f"{year} (" in " ".join(texts[start:end])
