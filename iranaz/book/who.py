@@ -34,7 +34,7 @@ class Entry:
     description: str
     variants: list[tuple[str, str]] = field(default_factory=list)  # (spelling, who attests it)
     offices: list[tuple[str, str]] = field(default_factory=list)  # (years, office)
-    events: list[dict[str, str]] = field(default_factory=list)  # id, href, date, what
+    events: list[dict[str, str]] = field(default_factory=list)  # id, href, date, what, other, other_href
 
 
 class Html:
@@ -113,7 +113,9 @@ def build_entries(t: Tables) -> list[tuple[str, list[Entry]]]:
                     "id": e.event_id,
                     "href": addresses.event(e.event_id),
                     "date": measures.date_label(e.date, e.date_precision),
-                    "what": f"{label(e.cameo_label)}, {'towards' if acts else 'by'} {names.get(other, other)}",
+                    "what": f"{label(e.cameo_label)}, {'towards' if acts else 'by'}",
+                    "other": names.get(other, other),
+                    "other_href": addresses.actor(other),
                 }
             )
         return Entry(
