@@ -216,7 +216,7 @@ def _drop_assets(context: dict[str, Any], names: list[str]) -> None:
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None) -> None:
-    if doctree is not None:
+    if doctree is not None or context.get("iranaz_entry"):  # an event's entry uses none of them
         thebe_on = bool((getattr(app.config, "html_theme_options", {}) or {}).get("launch_buttons", {}).get("thebe"))
         _drop_assets(context, unused_assets(page_classes(doctree), thebe_on))
     if not _cdn_mode() and page_has_chart(doctree):

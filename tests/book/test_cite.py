@@ -210,6 +210,18 @@ def test_chapter_citation_with_published_url_gives_the_address_not_the_access(bo
     assert all(line.endswith(url) or line.endswith(url + ".") for line in cite_lines(block).values())
 
 
+def test_event_citation_with_published_url_gives_its_address(book_copy):
+    """With a published address, "Cite this event" ends with the event's own URL."""
+    from iranaz.book import entries
+
+    set_config(book_copy, **{"html.baseurl": TEST_BASEURL})
+    ev = tables.load().events.set_index("event_id", drop=False).loc["E300"]
+    block = entries.cite_event(ev, book_copy)
+    url = f"{TEST_BASEURL}/events/E300.html"
+    assert "data-accessed" not in block
+    assert all(line.endswith(url) or line.endswith(url + ".") for line in cite_lines(block).values())
+
+
 def test_chicago_puts_punctuation_inside_quotes():
     text = cite.format_citation(cite.chapter_csl("02_thaw_2014", paths.ROOT), "chicago-author-date", "plain")
     assert "”." not in text and ".”" in text

@@ -177,3 +177,14 @@ def test_a_period_chapter_counts_the_sources_of_every_event_of_its_period(t: tab
     got = set(entries.counted_sources(t, chapter, "named: E015"))
     assert expected <= got
     assert set(t.evidence.loc[t.evidence["event_id"] == "E015", "source_id"]) <= got
+
+
+def test_an_entry_does_not_change_when_rows_are_reordered_or_added(t: tables.Tables) -> None:
+    """The address comes from the id alone, and the page from the data, not from row order."""
+    _, before = entries.event_page(t, "E300")
+    shuffled = t.events.sample(frac=1, random_state=7).reset_index(drop=True)
+    extra = t.events[t.events["event_id"] == "E001"].assign(event_id="E998", date=pd.Timestamp("2012-01-01"))
+    grown = dataclasses.replace(t, events=pd.concat([shuffled, extra], ignore_index=True))
+    _, after = entries.event_page(grown, "E300")
+    assert after == before
+    assert addresses.event("E300") == "../events/E300.html"
