@@ -25,6 +25,14 @@ ALL = "All periods"
 LAND = "#d9d4c7"
 BORDER = "#7a7367"
 HEIGHT = 440
+#: The land layer's name (its Vega marks are ``iranaz_land_marks``, recoloured by iranaz.css in dark mode).
+LAND_NAME = "iranaz_land"
+#: The town labels' layer names begin so (iranaz.css recolours them in dark mode).
+LABEL_NAME = "iranaz_place_label"
+#: Towns with at least this many events are named on the map (the others in their tooltips).
+LABEL_FROM = 5
+#: Circle areas (px²): one event, and the most events of any place.
+AREA = (40, 1600)
 
 
 def _points(t: Tables) -> pd.DataFrame:
@@ -60,6 +68,7 @@ def map_data(t: Tables, period: str | None = None) -> pd.DataFrame:
             {
                 "place_id": pid,
                 "place": p["name"],
+                "kind": p["kind"],
                 "latitude": p["latitude"],
                 "longitude": p["longitude"],
                 "n_events": len(g),
@@ -69,7 +78,7 @@ def map_data(t: Tables, period: str | None = None) -> pd.DataFrame:
                 "href": addresses.place(str(pid)),
             }
         )
-    cols = ["place_id", "place", "latitude", "longitude", "n_events", "main_kind", "by_kind", "point", "href"]
+    cols = ["place_id", "place", "kind", "latitude", "longitude", "n_events", "main_kind", "by_kind", "point", "href"]
     out = pd.DataFrame(rows, columns=cols)
     # Larger circles first, so smaller ones at the same spot are drawn on top and can be hovered.
     return out.sort_values(["n_events", "place_id"], ascending=[False, True]).reset_index(drop=True)
@@ -111,11 +120,16 @@ def _frame() -> dict:
     return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[w, s], [w, n], [e, n], [e, s], [w, s]]]}}
 
 
-def _layers(points: pd.DataFrame, description: str, title: str, max_n: int) -> tuple[alt.Chart, alt.Chart]:
+def _layers(points: pd.DataFrame, max_n: int) -> tuple[alt.Chart, alt.Chart, list[alt.Chart]]:
+    kinds = [k for k in QUAD_COLOURS if k in set(points["main_kind"])]
+    # The land is context, not data: hidden from screen readers (the chart's description says
+    # what it shows); its tooltip names the country. Named, so the book's CSS recolours it in
+    # the dark theme.
     land = (
         alt.Chart(alt.Data(values=places.boundaries()["features"]))
-        .mark_geoshape(fill=LAND, stroke=BORDER, strokeWidth=0.8)
-        .encode(tooltip=alt.value(None))
+        .mark_geoshape(fill=LAND, stroke=BORDER, strokeWidth=0.8, aria=False)
+        .encode(tooltip=[alt.Tooltip("properties.name:N", title="Country")])
+        .properties(name=LAND_NAME)
     )
     circles = (
         alt.Chart(points)
@@ -126,13 +140,14 @@ def _layers(points: pd.DataFrame, description: str, title: str, max_n: int) -> t
             size=alt.Size(
                 "n_events:Q",
                 title="Events",
-                scale=alt.Scale(domain=[1, max(max_n, 2)], range=[40, 1600], zero=False),
+                scale=alt.Scale(domain=[1, max(max_n, 2)], range=list(AREA), zero=False),
                 legend=alt.Legend(orient="bottom", values=sorted({1, max(1, max_n // 4), max(1, max_n)})),
             ),
             color=alt.Color(
                 "main_kind:N",
                 title="Most events are",
-                scale=alt.Scale(domain=list(QUAD_COLOURS), range=list(QUAD_COLOURS.values())),
+                # Only the kinds some circle has: a legend entry with no mark would mislead.
+                scale=alt.Scale(domain=kinds, range=[QUAD_COLOURS[k] for k in kinds]),
                 legend=alt.Legend(orient="bottom"),
             ),
             href="href:N",
@@ -144,7 +159,20 @@ def _layers(points: pd.DataFrame, description: str, title: str, max_n: int) -> t
             ],
         )
     )
-    return land, circles
+    # Names of the busiest towns, above their circles (clear of them whatever their size):
+    # one text layer per town, as a mark's offset cannot follow the data.
+    labels = []
+    named = points[(points["kind"] == "city") & (points["n_events"] >= LABEL_FROM)].drop_duplicates("place_id")
+    for pid, n in zip(named["place_id"], named["n_events"]):
+        area = AREA[0] + (n - 1) / max(max_n - 1, 1) * (AREA[1] - AREA[0])
+        labels.append(
+            alt.Chart(points)
+            .transform_filter(alt.datum.place_id == pid)
+            .mark_text(fontSize=12, fontWeight=600, baseline="bottom", dy=-round((area / 3.1416) ** 0.5 + 3), aria=False)
+            .encode(longitude="longitude:Q", latitude="latitude:Q", text="place:N")
+            .properties(name=f"{LABEL_NAME}_{pid}")  # one name a layer (Vega refuses repeats)
+        )
+    return land, circles, labels
 
 
 def _projection() -> dict[str, Any]:
@@ -156,9 +184,10 @@ def event_map(t: Tables, period: str | None = None, title: str | None = None) ->
     data = map_data(t, period)
     f = map_facts(t, period)
     label = "all periods" if period is None else t.periods.set_index("period_id").loc[period, "short"]
-    land, circles = _layers(data, _describe(f, "map"), title or "", int(data["n_events"].max()) if len(data) else 1)
+    # One size scale for every period: the largest place of all periods sets it.
+    land, circles, labels = _layers(data, int(map_data(t)["n_events"].max()))
     return (
-        alt.layer(land, circles)
+        alt.layer(land, circles, *labels)
         .project(**_projection())
         .properties(width="container", height=HEIGHT, title=title or f"Events by place, {label}", description=_describe(f, "map"))
     )
@@ -181,10 +210,11 @@ def period_map(t: Tables, title: str = "Events by place, by period") -> alt.Laye
         value=ALL,
         bind=alt.binding_select(options=[ALL, *t.periods["short"]], name="Period "),
     )
-    land, circles = _layers(data, _describe(f, "map"), title, int(data["n_events"].max()))
+    land, circles, labels = _layers(data, int(data["n_events"].max()))
     circles = circles.transform_filter(alt.datum.period == choice).add_params(choice)
+    labels = [label.transform_filter(alt.datum.period == choice) for label in labels]
     return (
-        alt.layer(land, circles)
+        alt.layer(land, circles, *labels)
         .project(**_projection())
         .properties(width="container", height=HEIGHT, title=title, description=_describe(f, "map") + " A drop-down chooses the period.")
     )

@@ -205,9 +205,8 @@ def clip_world_atlas(topo: dict, frame: tuple[float, float, float, float] = FRAM
             if len(rings[0]) >= 4:
                 shapes.append([r for r in rings if len(r) >= 4])
         if shapes:
-            features.append(
-                {"type": "Feature", "id": geom.get("id"), "properties": {"name": geom["properties"]["name"]}, "geometry": {"type": "MultiPolygon", "coordinates": shapes}}
-            )
+            geometry = {"type": "MultiPolygon", "coordinates": shapes}
+            features.append({"type": "Feature", "id": geom.get("id"), "properties": {"name": geom["properties"]["name"]}, "geometry": geometry})
     features.sort(key=lambda f: f["properties"]["name"])
     return {"type": "FeatureCollection", "features": features}
 

@@ -421,7 +421,8 @@ def _place_rules(t: dict[str, list[dict[str, str]]], f: dict[str, str]) -> list[
         if p["kind"] in ("country", "sea") and has_point:
             problems.append(Problem(f["places"], i + 2, "kind", "point-for-area", f"a {p['kind']} is not a point: leave its coordinates empty"))
         if has_point and p["coord_method"].startswith(("as:", "midpoint:")) and not p["note"].strip():
-            problems.append(Problem(f["places"], i + 2, "note", "representative-point-unexplained", "a representative point must say in note how it was chosen"))
+            msg = "a representative point must say in note how it was chosen"
+            problems.append(Problem(f["places"], i + 2, "note", "representative-point-unexplained", msg))
     return problems
 
 
