@@ -80,6 +80,8 @@ def map_data(t: Tables, period: str | None = None) -> pd.DataFrame:
         )
     cols = ["place_id", "place", "kind", "latitude", "longitude", "n_events", "main_kind", "by_kind", "point", "href"]
     out = pd.DataFrame(rows, columns=cols)
+    # What a screen reader says of each circle (and what the browser tests read back).
+    out["label"] = [f"{p}: {_count(n, 'event')} ({k}), drawn at {w}" for p, n, k, w in zip(out["place"], out["n_events"], out["by_kind"], out["point"])]
     # Larger circles first, so smaller ones at the same spot are drawn on top and can be hovered.
     return out.sort_values(["n_events", "place_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -151,6 +153,7 @@ def _layers(points: pd.DataFrame, max_n: int) -> tuple[alt.Chart, alt.Chart, lis
                 legend=alt.Legend(orient="bottom"),
             ),
             href="href:N",
+            description="label:N",
             tooltip=[
                 alt.Tooltip("place:N", title="Place"),
                 alt.Tooltip("n_events:Q", title="Events"),

@@ -174,6 +174,7 @@ def test_map_data_by_hand():
     assert d.loc["tabriz", "by_kind"] == "1 verbal cooperation, 2 material cooperation, 2 material conflict"
     assert d.loc["tabriz", "main_kind"] == "Material conflict"
     assert d.loc["az_ir_border", "point"] == "a representative point (border)"
+    assert d.loc["ramsar", "label"] == "Ramsar: 1 event (1 verbal cooperation), drawn at the place's own point"
     assert d.loc["karabakh", "href"] == "../reference/places.html#place-karabakh"
     assert "davos" not in d.index and "iran" not in d.index  # outside the frame; no point
 

@@ -31,17 +31,17 @@ def _map_ids(html: Path, page: str) -> list[str]:
 
 
 def _places(circles: list[dict]) -> list[str]:
-    """The place of each circle, from its accessible label ('Place: Baku; Events: 132; ...')."""
-    return sorted(re.match(r"Place: (.*?); ", c["label"]).group(1) for c in circles)
+    """The place of each circle, from its accessible label ('Baku: 132 events (...), drawn at ...')."""
+    return sorted(re.match(r"(.*?): \d+ events? \(", c["label"]).group(1) for c in circles)
 
 
-@pytest.mark.parametrize("page", sorted(MAP_PAGES))
-def test_every_place_is_drawn_once_offline(browsing, book_html: Path, page: str) -> None:
+@pytest.mark.parametrize("map_page", sorted(MAP_PAGES))
+def test_every_place_is_drawn_once_offline(browsing, book_html: Path, map_page: str) -> None:
     t = tables.load()
-    [chart_id] = _map_ids(book_html, page)
-    visit = browsing.open(page)
+    [chart_id] = _map_ids(book_html, map_page)
+    visit = browsing.open(map_page)
     circles = visit.page.evaluate(_CIRCLES, chart_id)
-    expected = sorted(maps.map_data(t, MAP_PAGES[page])["place"])
+    expected = sorted(maps.map_data(t, MAP_PAGES[map_page])["place"])
     assert expected, "a map with no place to draw tests nothing"
     assert _places(circles) == expected
     assert all(c["w"] > 0 and c["h"] > 0 for c in circles), "a circle is not visible"
