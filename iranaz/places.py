@@ -41,6 +41,9 @@ WORLD_ATLAS = paths.ROOT / "node_modules" / "world-atlas" / "countries-10m.json"
 WORLD_ATLAS_VERSION = "2.0.2"
 #: Coordinates kept in the clipped boundaries: 0.01° (about 1 km), a pixel or less at the maps' widths.
 DIGITS = 2
+#: Shortest step kept along a boundary: 0.08° (about 8 km), three pixels or less on the maps, which
+#: are 300–450 px wide for the frame's 10°; it keeps each chapter page within its weight budget.
+STEP = 0.08
 
 
 def keys(place: Mapping[str, str]) -> list[str]:
@@ -178,11 +181,12 @@ def _at_y(p: tuple[float, float], q: tuple[float, float], y: float) -> tuple[flo
 
 
 def _rounded(ring: list[tuple[float, float]]) -> list[list[float]]:
-    """Rounded to :data:`DIGITS`, repeats dropped, closed (first point repeated last)."""
+    """Rounded to :data:`DIGITS`, thinned to a point every :data:`STEP` degrees at least
+    (radial distance from the last kept point), closed (first point repeated last)."""
     out: list[list[float]] = []
     for x, y in ring:
         p = [round(x, DIGITS), round(y, DIGITS)]
-        if not out or p != out[-1]:
+        if not out or (p[0] - out[-1][0]) ** 2 + (p[1] - out[-1][1]) ** 2 >= STEP**2:
             out.append(p)
     if out and out[0] != out[-1]:
         out.append(out[0])
