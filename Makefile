@@ -77,8 +77,9 @@ cff-venv: $(CFF_STAMP)
 test: lint $(CFF_STAMP) system-tools
 	$(PY) -m pytest
 
-# The inner loop: no book build, no browser (a minute or so).
-test-fast: $(STAMP) $(CFF_STAMP)
+# The inner loop: no book build, no browser (a minute or so); node_modules for the test that
+# regenerates the maps' boundaries from world-atlas.
+test-fast: $(STAMP) $(CFF_STAMP) node_modules/.installed
 	$(PY) -m pytest -m "not build and not browser"
 
 # The whole book as one PDF, printed by Debian's chromium (apt-get install chromium).

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import datapackage, paths, validate
+from . import places as places_module
 
 TABLES = (
     "outlets",
@@ -25,6 +26,7 @@ TABLES = (
     "quad_classes",
     "domains",
     "periods",
+    "places",
     "events",
     "event_domains",
     "evidence",
@@ -55,6 +57,8 @@ class Tables:
     quad_classes: pd.DataFrame
     domains: pd.DataFrame
     periods: pd.DataFrame
+    #: The gazetteer; each event's ``place_id`` (derived from its ``location``) points into it.
+    places: pd.DataFrame
     events: pd.DataFrame
     event_domains: pd.DataFrame
     evidence: pd.DataFrame
@@ -183,6 +187,8 @@ def derive_events(raw: dict[str, pd.DataFrame]) -> pd.DataFrame:
         inside = ev["date"].between(pd.Timestamp(p.start), pd.Timestamp(p.end))
         ev.loc[inside, "period_id"] = p.period_id
     ev = ev.merge(periods[["period_id", "label", "short"]].rename(columns={"label": "period_label", "short": "period_short"}), on="period_id", how="left")
+    # The place its free-text location names ('' when none is stated): iranaz.places.
+    ev["place_id"] = places_module.place_ids(ev["location"], raw["places"].to_dict("records"))
     evid = raw["evidence"]
     ev["n_sources"] = ev["event_id"].map(evid.groupby("event_id")["source_id"].nunique()).fillna(0).astype(int)
     ev["corroboration"] = ev["event_id"].map(independent_sources(evid, raw["sources"])).fillna(0).astype(int)

@@ -391,11 +391,43 @@ def _rules(data_dir: Path) -> list[Problem]:
         keys.setdefault(key, eid)
         if e["actor1"] == e["actor2"]:
             problems.append(Problem(f["events"], row_no(i), "actor2", "same-actors", "actor1 and actor2 are the same actor"))
+    problems += _place_rules(t, f)
+    return problems
+
+
+def _place_rules(t: dict[str, list[dict[str, str]]], f: dict[str, str]) -> list[Problem]:
+    """Every stated location names exactly one place; a place has a point iff it says how."""
+    from . import places as places_module
+
+    problems: list[Problem] = []
+    if "places" not in t:
+        return problems
+    table = places_module.lookup(t["places"])
+    for i, e in enumerate(t["events"]):
+        found = sorted(set(places_module.resolve(e["location"], table)))
+        if e["location"].strip() and not found:
+            msg = f"{e['location']!r} matches no place in {f['places']}: add it to a place's variants, or a new place"
+            problems.append(Problem(f["events"], i + 2, "location", "unknown-place", msg))
+        elif len(found) > 1:
+            msg = f"{e['location']!r} matches {len(found)} places: {', '.join(found)}; keep the spelling in one place's variants"
+            problems.append(Problem(f["events"], i + 2, "location", "ambiguous-place", msg))
+    for i, p in enumerate(t["places"]):
+        has_point = bool(p["latitude"].strip()) and bool(p["longitude"].strip())
+        if has_point != bool(p["coord_method"].strip()) or (p["latitude"].strip() == "") != (p["longitude"].strip() == ""):
+            msg = "latitude and longitude are filled exactly when coord_method says how: run `python -m iranaz.places gazetteer`"
+            problems.append(Problem(f["places"], i + 2, "coord_method", "coordinates-unexplained", msg))
+        elif has_point and not p["coord_source"].strip():
+            problems.append(Problem(f["places"], i + 2, "coord_source", "coordinates-without-source", "a place with a point must say where it comes from"))
+        if p["kind"] in ("country", "sea") and has_point:
+            problems.append(Problem(f["places"], i + 2, "kind", "point-for-area", f"a {p['kind']} is not a point: leave its coordinates empty"))
+        if has_point and p["coord_method"].startswith(("as:", "midpoint:")) and not p["note"].strip():
+            msg = "a representative point must say in note how it was chosen"
+            problems.append(Problem(f["places"], i + 2, "note", "representative-point-unexplained", msg))
     return problems
 
 
 #: The modules whose code decides the verdict; a change to any of them voids every stamp.
-RULE_MODULES = ("validate.py", "corpus.py", "paths.py", "datapackage.py", "files.py", "releases.py")
+RULE_MODULES = ("validate.py", "corpus.py", "paths.py", "datapackage.py", "files.py", "releases.py", "places.py")
 
 
 def fingerprint(data_dir: Path | None = None) -> str:

@@ -73,7 +73,7 @@ def _vegalite_minor() -> str:
 
 
 #: The Vega modules the bundle carries, at the versions vl-convert vendors for its Vega (the
-#: bundle fails to build if those change). Vega's own entry point would also register the geo,
+#: bundle fails to build if those change). Vega's own entry point would also register the
 #: hierarchy, force, label, regression, voronoi, wordcloud and crossfilter transforms, which
 #: no chart of the book uses: leaving them out makes the bundle a quarter smaller.
 VEGA_MODULES = {
@@ -84,11 +84,14 @@ VEGA_MODULES = {
     "vega-encode": "5.1.0",
     "vega-parser": "7.1.0",
     "vega-view": "6.1.0",
+    # The maps (iranaz.maps): projections, geoshape, geopoint, geojson (for fitting).
+    "vega-geo": "5.1.0",
 }
 #: What the modules left out would provide: Vega transforms, by the module that has them. A
 #: chart that needs one is refused when it is rendered (:func:`check_bundled`).
 LEFT_OUT = {
-    **dict.fromkeys(["contour", "geojson", "geopath", "geopoint", "geoshape", "graticule", "heatmap", "isocontour", "kde2d", "projection"], "vega-geo"),
+    # vega-geo is bundled for the maps but only with the transforms they use registered.
+    **dict.fromkeys(["contour", "heatmap", "isocontour", "kde2d"], "vega-geo's density transforms"),
     **dict.fromkeys(["nest", "pack", "partition", "stratify", "tree", "treelinks", "treemap"], "vega-hierarchy"),
     "force": "vega-force",
     "label": "vega-label",
@@ -99,6 +102,12 @@ LEFT_OUT = {
     "crossfilter": "vega-crossfilter",
     "resolvefilter": "vega-crossfilter",
 }
+
+
+#: The geo operators registered from vega-geo (the maps' projection, geoshape, geopoint, geojson for
+#: fitting, geopath and graticule) and the projections the maps are tested with.
+GEO_TRANSFORMS = ("geojson", "geopath", "geopoint", "geoshape", "graticule", "projection")
+PROJECTIONS = ("mercator", "equalEarth")
 
 
 def nested_dicts(node: Any) -> Iterator[dict]:
@@ -116,8 +125,9 @@ def check_bundled(vega: dict) -> None:
     """Refuse a Vega spec that needs a module the bundle leaves out (it would not draw)."""
     missing: set[str] = set()
     for node in nested_dicts(vega):
-        if node.get("projections"):
-            missing.add("map projections (vega-geo)")
+        for proj in node.get("projections") or []:
+            if isinstance(proj, dict) and proj.get("type", "mercator") not in PROJECTIONS:
+                missing.add(f"the {proj.get('type')!r} projection (only {', '.join(PROJECTIONS)} are used)")
         for t in node.get("transform") or []:
             if isinstance(t, dict) and t.get("type") in LEFT_OUT:
                 missing.add(f"the {t['type']!r} transform ({LEFT_OUT[t['type']]})")
@@ -139,12 +149,13 @@ def _bundle_snippet() -> str:
         ("* as tx", "vega-transforms"),
         ("* as vtx", "vega-view-transforms"),
         ("* as encode", "vega-encode"),
+        ("{" + ", ".join(GEO_TRANSFORMS) + "}", "vega-geo"),
         ("{parse}", "vega-parser"),
         ("{View}", "vega-view"),
         ("{Handler}", "vega-tooltip"),
     ]
     lines = [f'import {names} from "https://cdn.jsdelivr.net/npm/{module}@{versions[module]}/+esm";' for names, module in imports]
-    lines.append("extend(transforms, tx, vtx, encode);")
+    lines.append("extend(transforms, tx, vtx, encode, {" + ", ".join(GEO_TRANSFORMS) + "});")
     lines.append(f"window.{LIBRARY_GLOBAL} = {{View: View, parse: parse, Handler: Handler}};")
     return "\n".join(lines) + "\n"
 

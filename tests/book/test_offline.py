@@ -55,9 +55,12 @@ def test_charts_needing_a_module_the_bundle_leaves_out_are_refused() -> None:
     with pytest.raises(ValueError, match=r"'loess' transform \(vega-regression\)"):
         offline.page_spec(loess.to_dict())
     shapes = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [49.9, 40.4]}}]}
-    geo = alt.Chart(alt.Data(values=shapes["features"])).mark_geoshape().project("mercator")
-    with pytest.raises(ValueError, match="map projections"):
-        offline.page_spec(geo.to_dict())
+    geo = alt.Chart(alt.Data(values=shapes["features"])).mark_geoshape()
+    offline.page_spec(geo.project("mercator").to_dict())  # the maps' projection is bundled (vega-geo)
+    with pytest.raises(ValueError, match="'albersUsa' projection"):
+        offline.page_spec(geo.project("albersUsa").to_dict())
+    density = alt.Chart(df).mark_area().transform_density("y", as_=["y", "density"]).encode(x="y:Q", y="density:Q")
+    offline.page_spec(density.to_dict())  # Vega-Lite's density is vega-transforms' kde, bundled
     offline.page_spec(alt.Chart(df).mark_line().encode(x="x:Q", y="y:Q").to_dict())  # a plain chart passes
 
 
@@ -66,7 +69,7 @@ def test_bundle_carries_the_listed_vega_modules_and_registers_their_transforms()
     for name, version in offline.VEGA_MODULES.items():
         assert f"/npm/{name}@{version}/+esm" in snippet
     assert "/npm/vega@" not in snippet  # not Vega's entry point, which registers every transform
-    assert "extend(transforms, tx, vtx, encode);" in snippet
+    assert "extend(transforms, tx, vtx, encode, {" + ", ".join(offline.GEO_TRANSFORMS) + "});" in snippet
     assert not set(offline.LEFT_OUT.values()) & set(offline.VEGA_MODULES)
 
 
