@@ -126,6 +126,10 @@
       setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
     }
 
+    // DataTables marks a header click with a read-only event.delegateTarget (the header cell);
+    // sphinx-copybutton's clipboard.js, listening on <body>, then takes that cell for a copy
+    // button and throws. The click has done its work (sorting) when it leaves the header.
+    table.tHead.addEventListener("click", function (event) { event.stopPropagation(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     search.addEventListener("input", function () { dt.search(search.value).draw(); });
     SELECTS.forEach(function (name) {
