@@ -6,7 +6,8 @@
    attributes. The view (filters, search, sort) is written into the address's query string as
    it changes, and read from it on load, so a filtered view can be linked and cited. "Download
    these rows" saves the rows shown, in the order shown, as CSV. When all that is in place the
-   explorer gets data-ready="yes" (the tests and the bench wait for it). */
+   explorer gets data-ready="yes" (the tests and the bench wait for it) and data-ready-ms, the
+   time since navigation (the bench's "time to interactive"). */
 (function () {
   "use strict";
   // The filters, in the order the query string lists them; "q" is the free-text search.
@@ -152,6 +153,7 @@
     // The table's width changed (sort buttons in its header): iranaz-tables.js re-checks
     // whether its box scrolls.
     window.dispatchEvent(new Event("resize"));
+    root.setAttribute("data-ready-ms", String(Math.round(performance.now())));  // for make bench
     root.setAttribute("data-ready", "yes");
   }
 
