@@ -167,3 +167,24 @@ def test_without_javascript_the_table_is_whole(browser, server: str, events: pd.
         assert blocked == []
     finally:
         ctx.close()
+
+
+def test_in_print_the_whole_table_fits_the_page(browser, server: str) -> None:
+    """Printed (A4 is about 794 CSS px wide; the PDF route prints the screen's page), the
+    filters are gone and every row and column fits: nothing sticks out of the text column."""
+    ctx = browser.new_context(viewport={"width": 794, "height": 1123})
+    try:
+        p = ctx.new_page()
+        p.goto(f"{server}/{PAGE}")
+        p.wait_for_selector(READY, timeout=15_000)
+        p.emulate_media(media="print")
+        fit = p.evaluate(
+            """() => { const t = document.querySelector('table.iranaz-explorer-table').getBoundingClientRect();
+                       const a = document.querySelector('article.bd-article').getBoundingClientRect();
+                       return {table: t.right, article: a.right, rows: document.querySelectorAll('table.iranaz-explorer-table tbody tr').length,
+                               form: getComputedStyle(document.querySelector('form.iranaz-explorer-filters')).display}; }"""
+        )
+        assert fit["table"] <= fit["article"] + 1, fit
+        assert fit["rows"] == 387 and fit["form"] == "none", fit
+    finally:
+        ctx.close()
