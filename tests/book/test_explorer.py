@@ -33,7 +33,7 @@ def test_every_event_once_in_date_order(page: str) -> None:
     events = pd.read_csv(paths.DATA / "events.csv", dtype=str, keep_default_na=False)
     events = events[events["status"] != "withdrawn"].sort_values(["date", "event_id"])
     assert [m.group(1) for m in ROW.finditer(page)] == events["event_id"].tolist()
-    assert len(events) == 387  # the data as of this commit: a table of no rows would pass the line above
+    assert len(events) >= 300  # 387 as of this commit: a table of no rows would pass the line above
 
 
 def test_one_event_by_hand(page: str) -> None:
