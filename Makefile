@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+DATATABLES = node_modules/datatables.net/package.json
 export PYTHONHASHSEED = 0
 export PYDEVD_DISABLE_FILE_VALIDATION = 1
 
@@ -28,8 +29,15 @@ metadata: $(STAMP)
 
 # The book in _build/html (iranaz.book.build.build_book): checks the data, runs the chapters on
 # every core, then jupyter-book build -n -W --keep-going; nothing to do if nothing changed.
-book: $(STAMP)
+book: $(STAMP) $(DATATABLES)
 	$(PY) -m iranaz build
+
+# DataTables, the event explorer's table library, which the build copies from node_modules: as
+# package-lock.json locks it, installed by npm ci when missing (npm sets 1985 mtimes: touch).
+$(DATATABLES): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make book needs npm, for DataTables (package-lock.json). Run:  sudo apt-get install -y npm  then make book again." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 # JupyterLab on notebooks/, the MyST chapters opening as notebooks (jupytext's contents manager;
 # jupyterlab-overrides.json makes "Jupytext Notebook" their default viewer). Options for

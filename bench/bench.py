@@ -198,6 +198,51 @@ def draw_times(html: Path, chart_pages: list[str], runs: int) -> dict[str, dict]
     return out
 
 
+EXPLORER = "reference/explorer.html"
+
+
+def explorer_bench(html: Path, runs: int) -> dict:
+    """The event explorer: its weight (the page and the files only it loads, raw and gzip) and
+    its time to interactive, navigation -> table enhanced (the ``data-ready-ms`` its script
+    records), medians over first visits with no network."""
+    from playwright.sync_api import sync_playwright
+
+    text = (html / EXPLORER).read_text(encoding="utf-8")
+    own = sorted({m for m in re.findall(r'(?:src|href)="\.\./_static/([^"?]+)', text) if m.startswith(("datatables-", "iranaz-explorer"))})
+    weight = {"page": (html / EXPLORER).read_bytes(), **{name: (html / "_static" / name).read_bytes() for name in own}}
+    sizes = {name: {"bytes": len(b), "gzip": len(gzip.compress(b, 6, mtime=0))} for name, b in weight.items()}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    ready, dcl, left = [], [], []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, NO_NETWORK])
+            for _ in range(runs + 1):  # the first run warms the OS file cache; not counted
+                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                ctx.on("request", lambda r: left.append(r.url) if urlsplit(r.url).hostname != "127.0.0.1" else None)
+                page = ctx.new_page()
+                page.goto(f"{base}/{EXPLORER}")
+                page.wait_for_selector(".iranaz-explorer[data-ready=yes]", timeout=60_000)
+                ready.append(float(page.get_attribute(".iranaz-explorer", "data-ready-ms")))
+                dcl.append(page.evaluate("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventStart"))
+                ctx.close()
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    return {
+        "sizes": sizes,
+        "total_bytes": sum(s["bytes"] for s in sizes.values()),
+        "total_gzip": sum(s["gzip"] for s in sizes.values()),
+        "ready_median_ms": statistics.median(ready[1:]),
+        "ready_min_ms": min(ready[1:]),
+        "ready_max_ms": max(ready[1:]),
+        "dcl_median_ms": statistics.median(dcl[1:]),
+        "requests_off_machine": sorted(set(left)),
+    }
+
+
 def measure(variant: str, work: Path, runs: int) -> dict:
     src = copy_book(work / f"src-{variant}")
     out = work / f"out-{variant}"
@@ -223,6 +268,8 @@ def measure(variant: str, work: Path, runs: int) -> dict:
         chart_pages = [p for p, s in result["sizes"]["pages"].items() if s["charts"]]
         print(f"[{variant}] drawing {len(chart_pages)} pages x {runs} runs ...", flush=True)
         result["draw"] = draw_times(html, chart_pages, runs)
+        print(f"[{variant}] event explorer x {runs} runs ...", flush=True)
+        result["explorer"] = explorer_bench(html, runs)
     return result
 
 
@@ -328,6 +375,19 @@ def report(off: dict, cdn: dict, scaled: dict | None) -> str:
         )
     left = sorted({u for d in off.get("draw", {}).values() for u in d["requests_off_machine"]})
     w(f"\nRequests for anything not on 127.0.0.1 during these page loads: {', '.join(left) if left else 'none'}.")
+    if "explorer" in off:
+        x = off["explorer"]
+        w(f"\n### Event explorer (`{EXPLORER}`): weight and time to interactive (first visit, no network)\n")
+        w("| file | bytes | gzip |")
+        w("|---|---:|---:|")
+        for name, s in x["sizes"].items():
+            w(f"| `{name}` | {s['bytes'] / 1000:.1f} KB | {s['gzip'] / 1000:.1f} KB |")
+        w(f"| **total** (the page and what only it loads) | {x['total_bytes'] / 1000:.1f} KB | {x['total_gzip'] / 1000:.1f} KB |")
+        w(
+            f"\nNavigation → DOMContentLoaded {x['dcl_median_ms']:.0f} ms; navigation → table enhanced (sortable, filters shown,"
+            f" address applied) {x['ready_median_ms']:.0f} ms ({x['ready_min_ms']:.0f}–{x['ready_max_ms']:.0f}). Requests off the machine:"
+            f" {', '.join(x['requests_off_machine']) or 'none'}."
+        )
     if scaled:
         k = scaled["factor"]
         w(f"\n### As the data grow: the book on a synthetic events table {k}× larger ({scaled['n_events']} events)\n")

@@ -31,7 +31,10 @@ Charts, assets and a clean console:
   list-item roles for citations);
 * removes the theme's two console errors: scripts registered twice (sphinx-thebe's
   ``const THEBE_JS_URL`` then fails as a redeclaration) are emitted once, and the colour mode
-  defaults to ``auto`` instead of ``""`` ("Got invalid theme mode").
+  defaults to ``auto`` instead of ``""`` ("Got invalid theme mode");
+* copies DataTables (npm, locked in ``package-lock.json``) from ``node_modules/`` into
+  ``_static/`` and loads it, with ``iranaz-explorer.js`` and ``.css``, on the event
+  explorer's page only.
 """
 
 from __future__ import annotations
@@ -225,6 +228,11 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         # the loader draws every chart before those take the main thread. (With ``async`` it
         # ran whenever it arrived: after the theme's scripts whenever the page was parsed first.)
         app.add_js_file(offline.bundle_filename(), priority=100, loading_method="defer", fetchpriority="high")
+    if page_has_explorer(doctree):
+        app.add_css_file("iranaz-explorer.css", priority=600)
+        # Deferred, after iranaz-tables.js (500) has put the table in its scrolling box.
+        for js in (datatables_file(), "iranaz-explorer.js"):
+            app.add_js_file(js, priority=600, loading_method="defer")
     _dedupe_scripts(context)
     _fix_citation_roles(context)
 
@@ -440,6 +448,52 @@ def _link_ids(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
         context["body"] = entries.link_ids(body, event_ids, check_ids, prefix="../" * pagename.count("/"))
 
 
+# --- The event explorer's table library ---------------------------------------------------
+
+#: DataTables' script in ``node_modules`` (``npm ci``). Its style sheets (``datatables.net-dt``)
+#: are not used: ``iranaz-explorer.css`` styles the table in the theme's light and dark colours.
+DATATABLES = ("datatables.net", "js/dataTables.min.js")
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+#: :data:`iranaz.book.explorer.MARKER`, written out so the extension need not import pandas.
+EXPLORER_MARKER = 'class="iranaz-explorer"'
+
+
+def datatables_file(node_modules: Path = NODE_MODULES) -> str:
+    """The name DataTables' script gets in ``_static/``, with its locked version."""
+    import json
+
+    package = node_modules / DATATABLES[0] / "package.json"
+    version = json.loads(package.read_text(encoding="utf-8"))["version"] if package.is_file() else "missing"
+    return f"datatables-{version}.min.js"
+
+
+def copy_datatables(static: Path, node_modules: Path = NODE_MODULES) -> Path:
+    """Copy DataTables from ``node_modules`` into ``_static`` (other versions removed); fails,
+    naming the command to run, if ``npm ci`` has not installed it."""
+    source = node_modules / DATATABLES[0] / DATATABLES[1]
+    if not source.is_file():
+        raise ExtensionError(f"iranaz.book.sphinxext: {source} not found: run `npm ci` (DataTables is locked in package-lock.json)")
+    target = static / datatables_file(node_modules)
+    for old in static.glob("datatables-*"):
+        if old.name != target.name:
+            old.unlink()
+    files.write_if_changed(target, source.read_bytes())
+    return target
+
+
+def page_has_explorer(doctree: nodes.document | None) -> bool:
+    if doctree is None:
+        return False
+    return any(node.get("format") == "html" and EXPLORER_MARKER in node.astext() for node in doctree.findall(nodes.raw))
+
+
+def _copy_datatables(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        copy_datatables(static)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     mark_book_build()
     register_pybtex_style()
@@ -448,6 +502,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _source_archive, priority=600)  # after the bibliography is rewritten
     app.connect("builder-inited", _builder_inited)
     app.connect("builder-inited", _write_source_archive)
+    app.connect("builder-inited", _copy_datatables)
     app.connect("doctree-resolved", _drop_citation_titles)
     app.connect("html-page-context", _offer_notebook, priority=500)  # before the theme builds its buttons (501)
     app.connect("html-page-context", _run_this_chapter, priority=800)
