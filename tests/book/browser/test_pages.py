@@ -175,9 +175,11 @@ def test_layout_fits_and_reads(browsing, chapter: str, width: int, mode: str) ->
     visit = browsing.visit(chapter, width, mode)
     p = visit.page
     assert p.evaluate("document.documentElement.dataset.theme") == mode
+    # Measured before the full-page screenshot, which resizes the viewport for a moment and
+    # sets the charts redrawing: measured after it, a loaded machine caught them mid-redraw.
+    layout = p.evaluate(_LAYOUT)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(SCREENSHOTS / f"{slug(chapter)}-{width}-{mode}.png"), full_page=True)
-    layout = p.evaluate(_LAYOUT)
     assert layout["scrollWidth"] <= layout["innerWidth"], f"page overflows horizontally: {layout['scrollWidth']} > {layout['innerWidth']}"
     for c in layout["charts"]:
         assert c["left"] >= c["colLeft"] - 1 and c["right"] <= c["colRight"] + 1, f"chart outside the text column: {c}"

@@ -93,16 +93,21 @@ def test_chapter_sources_lists_hold_the_sources_behind_the_events_they_count(boo
 
 
 def test_one_event_marks_open_their_entry(book_html: Path) -> None:
-    """Timeline points, coverage cells and visit dots carry a link to their event's entry."""
+    """Timeline points, coverage cells and visit dots carry a link to their event's entry (map
+    circles, to their place's row); every link resolves."""
     found = 0
     for page in ("notebooks/06_rupture_repair.html", "notebooks/08_whole_arc.html"):
         for spec in page_specs(book_html, page).values():
             for data in spec.get("data", []):
                 for row in data.get("values", []) or []:
                     if isinstance(row, dict) and "href" in row:
-                        assert re.fullmatch(r"\.\./events/E\d{3}\.html", row["href"]), row["href"]
-                        assert (book_html / "events" / Path(row["href"]).name).is_file()
-                        found += 1
+                        target = (book_html / "notebooks" / row["href"].split("#")[0]).resolve()
+                        assert target.is_file(), row["href"]
+                        if "#" in row["href"]:  # a map's circle: the place's row on the places page
+                            assert f'id="{row["href"].split("#")[1]}"' in target.read_text(encoding="utf-8"), row["href"]
+                        else:
+                            assert re.fullmatch(r"\.\./events/E\d{3}\.html", row["href"]), row["href"]
+                            found += 1
     assert found > 50
 
 
